@@ -1,0 +1,12 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../src/db';
+import type { Logger } from '../src/logger';
+import type { WorkingCalendar } from './calendar';
+
+export interface ActivityDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  calendar: WorkingCalendar;
+  logger: Logger;
+}

@@ -1,0 +1,15 @@
+import type { ActivityDeps } from './deps';
+import { createIssuingActivities } from './issuing';
+import { createRoundActivities } from './rounds';
+import { createTaskActivities } from './tasks';
+
+export type { ActivityDeps } from './deps';
+
+/** Every activity the worker registers, built once with its dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createIssuingActivities(deps),
+    ...createTaskActivities(deps),
+    ...createRoundActivities(deps),
+  };
+}

@@ -1,0 +1,39 @@
+import type { EscalationPolicy } from '../domain/escalation';
+import { endOfShanghaiDay, shanghaiDate, shanghaiInstant } from '../domain/time';
+import type { PlannedStep } from '../workflows/contracts';
+import type { WorkingCalendar } from './calendar';
+
+/** Ladder notices other than the deadline itself go out at the start of office hours. */
+export const NOTICE_TIME = '09:00';
+
+export interface TaskPlan {
+  dueDate: string;
+  dueAt: number;
+  provisional: boolean;
+  steps: PlannedStep[];
+}
+
+/** The due date that lies `workingDays` working days after an instant's date in Asia/Shanghai. */
+export function dueDateAfter(calendar: WorkingCalendar, from: number, workingDays: number) {
+  return calendar.shift(shanghaiDate(from), workingDays);
+}
+
+/**
+ * The absolute instants at which a task's ladder acts. A step at offset 0 fires at the
+ * deadline (the end of the due date); other steps at 09:00 on the working day that many
+ * working days from the due date. Steps already past when the plan is made are skipped;
+ * the deadline itself is always kept so a task due in the past still turns overdue.
+ */
+export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false): TaskPlan {
+  const dueAt = endOfShanghaiDay(dueDate).getTime();
+  let provisional = dueProvisional || !calendar.covers(dueDate);
+  const steps: PlannedStep[] = policy.steps.map((s) => {
+    if (s.offsetWorkingDays === 0) return { level: s.level, at: dueAt };
+    const shifted = calendar.shift(dueDate, s.offsetWorkingDays);
+    provisional ||= shifted.provisional;
+    return { level: s.level, at: shanghaiInstant(shifted.date, NOTICE_TIME).getTime() };
+  });
+  if (!steps.some((s) => s.at === dueAt)) steps.push({ level: null, at: dueAt });
+  steps.sort((a, b) => a.at - b.at);
+  return { dueDate, dueAt, provisional, steps: steps.filter((s) => s.at > now || s.at === dueAt) };
+}

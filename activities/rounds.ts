@@ -1,0 +1,79 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { RoundStatus } from '../domain/vocabulary';
+import { computeAndStoreEvaluation } from '../store/evaluation';
+import { closeUnitSignal, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
+import type { superviseUnit } from '../workflows/superviseUnit';
+import type { ActivityDeps } from './deps';
+
+/** Temporal calls in flight at once from one fan-out activity. */
+const CONCURRENCY = 16;
+
+async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      await fn(items[next++]);
+      Context.current().heartbeat(next);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
+}
+
+export function createRoundActivities({ db, client, taskQueue }: ActivityDeps) {
+  async function unitCodes(roundId: string, batch: number, batchSize: number) {
+    const rows = await db.roundUnit.findMany({
+      where: { roundId },
+      orderBy: { unitId: 'asc' },
+      skip: batch * batchSize,
+      take: batchSize,
+      select: { unit: { select: { code: true } } },
+    });
+    return rows.map((r) => r.unit.code);
+  }
+
+  return {
+    /** Starts the unit workflows of one batch; ids are deterministic, so a retry starts none twice. */
+    async startUnitWorkflows({ roundId, batch, batchSize }: { roundId: string; batch: number; batchSize: number }): Promise<number> {
+      const codes = await unitCodes(roundId, batch, batchSize);
+      await eachLimited(codes, async (unitCode) => {
+        try {
+          await client.workflow.start<typeof superviseUnit>('superviseUnit', {
+            taskQueue,
+            workflowId: unitWorkflowId(roundId, unitCode),
+            args: [{ roundId, unitCode }],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+      });
+      return codes.length;
+    },
+
+    /** Tells every unit workflow of a batch that the round is over and waits until each has finished. */
+    async closeUnitWorkflows({ roundId, batch, batchSize, outcome }: { roundId: string; batch: number; batchSize: number; outcome: UnitOutcome }): Promise<number> {
+      const codes = await unitCodes(roundId, batch, batchSize);
+      await eachLimited(codes, async (unitCode) => {
+        const handle = client.workflow.getHandle(unitWorkflowId(roundId, unitCode));
+        try {
+          await handle.signal(closeUnitSignal, { outcome });
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+        await handle.result();
+      });
+      return codes.length;
+    },
+
+    async setRoundStatus({ roundId, status, at }: { roundId: string; status: RoundStatus; at: number }): Promise<void> {
+      const ends = status === 'closed' || status === 'cancelled';
+      await db.round.update({ where: { id: roundId }, data: { status, ...(ends ? { closedAt: new Date(at) } : {}) } });
+    },
+
+    async computeEvaluation({ roundId, actor }: { roundId: string; final: boolean; at: number; actor: string }): Promise<{ version: number }> {
+      return computeAndStoreEvaluation(db, roundId, { actor, reason: null, onlyIfNone: true });
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { escalationTarget } from '../domain/escalation';
+import { shanghaiDate } from '../domain/time';
+import { OPEN_TASK_STATUSES, levelRank, type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
+import type { Db } from '../src/db';
+import type { RoundSpec } from '../store/roundSpec';
+import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
+import type { ActivityDeps } from './deps';
+import { dueDateAfter, planSteps } from './planning';
+
+interface UnitRef {
+  roundId: string;
+  unitCode: string;
+  /** Workflow time of the event, so records follow the workflow's clock. */
+  at: number;
+}
+
+export interface ReplannedTask {
+  status: TaskStatus;
+  dueAt: number;
+  cycle: number;
+  steps: PlannedStep[];
+}
+
+async function policyOf(db: Db, roundId: string) {
+  const round = await db.round.findUniqueOrThrow({ where: { id: roundId }, select: { spec: true } });
+  return (round.spec as unknown as RoundSpec).escalationPolicy;
+}
+
+async function audit(db: Db, actor: string, action: string, subject: string, detail: object) {
+  await db.auditEntry.create({ data: { actor, action, subject, detail } });
+}
+
+export function createTaskActivities({ db, calendar }: ActivityDeps) {
+  /** Moves a task to a new due date and restarts its ladder under a new cycle. */
+  async function replan(taskId: string, dueDate: string, status: TaskStatus, roundId: string, at: number, provisional = false): Promise<ReplannedTask> {
+    const policy = await policyOf(db, roundId);
+    const plan = planSteps(calendar, dueDate, policy, at, provisional);
+    const task = await db.task.update({
+      where: { id: taskId },
+      data: { dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.provisional, status, ladderCycle: { increment: 1 }, escalationLevel: null },
+      select: { ladderCycle: true, status: true },
+    });
+    return { status: task.status, dueAt: plan.dueAt, cycle: task.ladderCycle, steps: plan.steps };
+  }
+
+  return {
+    async recordSubmission(input: SubmitTaskInput & UnitRef): Promise<{ submissionId: string }> {
+      const existing = await db.submission.findUnique({ where: { taskId_idempotencyKey: { taskId: input.taskId, idempotencyKey: input.idempotencyKey } } });
+      if (existing) return { submissionId: existing.id };
+      const [submission] = await db.$transaction([
+        db.submission.create({
+          data: { taskId: input.taskId, idempotencyKey: input.idempotencyKey, summary: input.summary, evidence: input.evidence as object[], submittedAt: new Date(input.at) },
+        }),
+        db.task.update({ where: { id: input.taskId }, data: { status: 'submitted', submittedAt: new Date(input.at) } }),
+      ]);
+      return { submissionId: submission.id };
+    },
+
+    async recordReview(input: ReviewSubmissionInput & UnitRef): Promise<{ taskStatus: TaskStatus; plan?: ReplannedTask }> {
+      const submission = await db.submission.findUniqueOrThrow({ where: { id: input.submissionId } });
+      const accept = input.decision === 'accept';
+      if (submission.status === 'pending') {
+        await db.$transaction([
+          db.submission.update({
+            where: { id: input.submissionId },
+            data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: new Date(input.at), reviewerOffice: input.reviewer },
+          }),
+          ...(accept ? [db.task.update({ where: { id: input.taskId }, data: { status: 'accepted', acceptedAt: new Date(input.at), reviewScore: input.score } })] : []),
+        ]);
+      }
+      if (accept) return { taskStatus: 'accepted' };
+      const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
+      const policy = await policyOf(db, input.roundId);
+      if (task.status === 'returned') {
+        const plan = planSteps(calendar, task.dueDate, policy, input.at, task.dueProvisional);
+        return { taskStatus: 'returned', plan: { status: 'returned', dueAt: plan.dueAt, cycle: task.ladderCycle, steps: plan.steps } };
+      }
+      const rework = dueDateAfter(calendar, input.at, policy.reworkWorkingDays);
+      const plan = await replan(input.taskId, rework.date, 'returned', input.roundId, input.at, rework.provisional);
+      return { taskStatus: 'returned', plan };
+    },
+
+    async extendTask(input: ExtendTaskInput & UnitRef): Promise<ReplannedTask> {
+      if (input.dueDate < shanghaiDate(input.at)) {
+        throw ApplicationFailure.create({ type: ErrorType.InvalidDueDate, message: 'the new due date is in the past', nonRetryable: true });
+      }
+      const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
+      const status: TaskStatus = task.status === 'overdue' ? (task.submittedAt ? 'returned' : 'issued') : task.status;
+      const plan = await replan(input.taskId, input.dueDate, status, input.roundId, input.at);
+      await audit(db, input.actor, 'task.extend', `task:${input.taskId}`, { from: task.dueDate, to: input.dueDate, reason: input.reason });
+      return plan;
+    },
+
+    async waiveTask(input: WaiveTaskInput & UnitRef): Promise<void> {
+      await db.task.update({ where: { id: input.taskId }, data: { status: 'waived', waivedReason: input.reason } });
+      await audit(db, input.actor, 'task.waive', `task:${input.taskId}`, { reason: input.reason });
+    },
+
+    /**
+     * Acts on ladder steps whose instant has come: a step at or past the deadline turns an
+     * open task overdue; a step with a level records the escalation for its target office,
+     * raises the task's level and queues a notification. Keys make every write repeatable.
+     */
+    async fireSteps(input: { roundId: string; unitCode: string; now: number; items: Array<{ taskId: string; cycle: number; level: EscalationLevel | null; at: number }> }): Promise<{ statuses: Record<string, TaskStatus> }> {
+      const unit = await db.unit.findUniqueOrThrow({ where: { code: input.unitCode }, include: { office: true } });
+      const tasks = await db.task.findMany({ where: { id: { in: [...new Set(input.items.map((i) => i.taskId))] } } });
+      const targets = await officeTargets(db, unit.office.path);
+      const statuses: Record<string, TaskStatus> = {};
+      for (const item of input.items) {
+        const task = tasks.find((t) => t.id === item.taskId);
+        if (!task || task.ladderCycle !== item.cycle || !OPEN_TASK_STATUSES.includes(task.status)) continue;
+        if (item.at >= task.dueAt.getTime() && task.status !== 'overdue') {
+          await db.task.updateMany({ where: { id: task.id, status: { in: ['issued', 'returned'] } }, data: { status: 'overdue' } });
+          task.status = 'overdue';
+        }
+        statuses[task.id] = task.status;
+        if (!item.level) continue;
+        const targetOfficeId = targets[escalationTarget(item.level)];
+        await db.escalation.createMany({
+          skipDuplicates: true,
+          data: [{ roundId: input.roundId, taskId: task.id, unitId: unit.id, level: item.level, cycle: item.cycle, targetOfficeId, scheduledAt: new Date(item.at), firedAt: new Date(input.now) }],
+        });
+        if (levelRank(item.level) > levelRank(task.escalationLevel)) {
+          await db.task.update({ where: { id: task.id }, data: { escalationLevel: item.level } });
+          task.escalationLevel = item.level;
+        }
+        await db.notification.createMany({
+          skipDuplicates: true,
+          data: [{
+            id: `escalation:${task.id}:${item.level}:${item.cycle}`,
+            kind: `escalation.${item.level}`,
+            officeId: targetOfficeId,
+            unitId: unit.id,
+            roundId: input.roundId,
+            payload: { roundId: input.roundId, unitCode: unit.code, unitName: unit.name, taskId: task.id, taskCode: task.code, taskTitle: task.title, level: item.level, dueDate: task.dueDate, scheduledAt: new Date(item.at).toISOString() },
+          }],
+        });
+      }
+      return { statuses };
+    },
+
+    async finishUnit(input: { roundId: string; unitCode: string; outcome: UnitOutcome }): Promise<void> {
+      const unit = await db.unit.findUniqueOrThrow({ where: { code: input.unitCode } });
+      await db.roundUnit.update({ where: { roundId_unitId: { roundId: input.roundId, unitId: unit.id } }, data: { closedAt: new Date() } });
+    },
+  };
+}
+
+/** The offices a unit's ladder notifies: its own office, that office's parent, and the root. */
+async function officeTargets(db: Db, officePath: string): Promise<Record<'own' | 'parent' | 'root', string>> {
+  const codes = officePath.split('/').filter(Boolean);
+  const offices = await db.office.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } });
+  const idOf = (code: string) => offices.find((o) => o.code === code)!.id;
+  return { own: idOf(codes[codes.length - 1]), parent: idOf(codes[Math.max(0, codes.length - 2)]), root: idOf(codes[0]) };
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../src/config';
+import type { Db } from '../src/db';
+import type { Logger } from '../src/logger';
+import { authenticate } from './auth';
+import { createRegistry, openApiDocument } from './openapi';
+import { errorHandler, notFoundHandler } from './problem';
+import { Routes } from './route';
+import { catalogueRoutes } from './routes/catalogue';
+import { directoryRoutes } from './routes/directory';
+import { evaluationRoutes } from './routes/evaluation';
+import { roundRoutes } from './routes/rounds';
+import { taskRoutes } from './routes/tasks';
+
+export interface AppDeps {
+  db: Db;
+  client: Client;
+  config: Config;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { db, client, config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"] } } }));
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+
+  const registry = createRegistry();
+  const v1 = express.Router();
+  v1.use(authenticate(db));
+  const routes = new Routes(v1, registry);
+  directoryRoutes(routes, deps);
+  catalogueRoutes(routes, deps);
+  roundRoutes(routes, deps);
+  taskRoutes(routes, deps);
+  evaluationRoutes(routes, deps);
+  const document = openApiDocument(registry);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.allSettled([db.$queryRaw`SELECT 1`, client.connection.workflowService.getSystemInfo({})]);
+    const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
+    res.status(database === 'ok' && temporal === 'ok' ? 200 : 503).json({ database, temporal });
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/api/docs/assets', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+  app.use('/api/docs', express.static(path.join(__dirname, '..', 'web', 'docs')));
+  app.use('/api/v1', v1);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

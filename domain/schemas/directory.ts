@@ -1,0 +1,45 @@
+import { OBSERVER_ROLES, OFFICE_LEVELS, PRINCIPAL_KINDS, UNIT_KINDS } from '../vocabulary';
+import { Code, Name, z } from './common';
+
+export const CreateOfficeBody = z
+  .object({ code: Code, name: Name, level: z.enum(OFFICE_LEVELS), parentCode: Code.optional() })
+  .strict()
+  .openapi('CreateOffice');
+export type CreateOfficeBody = z.infer<typeof CreateOfficeBody>;
+
+export const OfficeView = z
+  .object({ code: z.string(), name: z.string(), level: z.enum(OFFICE_LEVELS), parentCode: z.string().nullable() })
+  .openapi('Office');
+
+export const CreateUnitBody = z
+  .object({ code: Code, name: Name, kind: z.enum(UNIT_KINDS), officeCode: Code })
+  .strict()
+  .openapi('CreateUnit');
+export type CreateUnitBody = z.infer<typeof CreateUnitBody>;
+
+export const UnitView = z
+  .object({ code: z.string(), name: z.string(), kind: z.enum(UNIT_KINDS), officeCode: z.string() })
+  .openapi('Unit');
+
+export const ListUnitsQuery = z.object({ officeCode: Code.optional() });
+
+export const CreateObserverBody = z
+  .object({ code: Code, name: Name, role: z.enum(OBSERVER_ROLES), unitCode: Code })
+  .strict()
+  .openapi('CreateObserver');
+export type CreateObserverBody = z.infer<typeof CreateObserverBody>;
+
+export const ObserverView = z
+  .object({ code: z.string(), name: z.string(), role: z.enum(OBSERVER_ROLES), unitCode: z.string() })
+  .openapi('Observer');
+
+export const ListObserversQuery = z.object({ unitCode: Code.optional() });
+
+export const CreateTokenBody = z
+  .object({ kind: z.enum(PRINCIPAL_KINDS), code: Code, label: z.string().max(200).optional() })
+  .strict()
+  .openapi('CreateToken');
+
+export const TokenView = z
+  .object({ token: z.string().openapi({ description: 'Shown once; only its hash is stored' }), kind: z.enum(PRINCIPAL_KINDS), code: z.string() })
+  .openapi('Token');

@@ -1,0 +1,40 @@
+import { GRADES } from '../vocabulary';
+import { Code, z } from './common';
+
+export const GRADE_LABELS = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' } as const;
+
+export const EvaluationQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const UnitCodeParams = z.object({ code: Code });
+export const RoundUnitParams = z.object({ id: z.uuid(), code: Code });
+
+const Scores = z.object({
+  completion: z.number().nullable(),
+  timeliness: z.number().nullable(),
+  quality: z.number().nullable(),
+  satisfaction: z.number().nullable(),
+  penalty: z.number(),
+});
+
+export const EvaluationView = z
+  .object({
+    roundId: z.string(),
+    status: z.enum(['provisional', 'final']),
+    version: z.number().int(),
+    createdAt: z.string().nullable(),
+    reason: z.string().nullable(),
+    units: z.array(
+      z.object({ unitCode: z.string(), unitName: z.string(), officeCode: z.string(), scores: Scores, total: z.number(), grade: z.enum(GRADES), rank: z.number().int() }),
+    ),
+    offices: z.array(
+      z.object({
+        officeCode: z.string(),
+        officeName: z.string(),
+        parentCode: z.string().nullable(),
+        units: z.number().int(),
+        mean: z.number(),
+        grades: z.object({ excellent: z.number(), good: z.number(), pass: z.number(), fail: z.number() }),
+        rank: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('Evaluation');

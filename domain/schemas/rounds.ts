@@ -1,0 +1,124 @@
+import { DEFAULT_ESCALATION_POLICY, policyProblems } from '../escalation';
+import { COMPONENTS, DEFAULT_RUBRIC } from '../scoring';
+import { ESCALATION_LEVELS, ROUND_STATUSES, TASK_STATUSES } from '../vocabulary';
+import { Code, DateString, Instant, Name, Page, z } from './common';
+
+const unique = <T>(items: T[]) => new Set(items).size === items.length;
+
+export const EscalationPolicyInput = z
+  .object({
+    steps: z
+      .array(z.object({ level: z.enum(ESCALATION_LEVELS), offsetWorkingDays: z.number().int().min(-60).max(120) }).strict())
+      .min(1)
+      .max(ESCALATION_LEVELS.length)
+      .default(DEFAULT_ESCALATION_POLICY.steps),
+    reworkWorkingDays: z.number().int().min(1).max(60).default(DEFAULT_ESCALATION_POLICY.reworkWorkingDays),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    for (const [i, message] of policyProblems(policy.steps)) ctx.addIssue({ code: 'custom', path: ['steps', i], message });
+  })
+  .openapi('EscalationPolicy', {
+    description: 'Ladder steps in order; offsets in Chinese working days relative to the due date. Defaults: reminder -3, overdue 0, supervision +3, escalated +7, public_notice +15.',
+  });
+
+const Score = z.number().min(0).max(100);
+
+export const RubricInput = z
+  .object({
+    weights: z
+      .object(Object.fromEntries(COMPONENTS.map((c) => [c, Score])) as Record<(typeof COMPONENTS)[number], typeof Score>)
+      .strict()
+      .default(DEFAULT_RUBRIC.weights)
+      .refine((w) => Math.abs(Object.values(w).reduce((s, x) => s + x, 0) - 100) < 1e-9, 'weights must sum to 100'),
+    grades: z
+      .object({ excellent: Score, good: Score, pass: Score })
+      .strict()
+      .default(DEFAULT_RUBRIC.grades)
+      .refine((g) => g.excellent > g.good && g.good > g.pass, 'grade bands must satisfy excellent > good > pass'),
+    penalties: z
+      .object({
+        reminder: Score.default(0),
+        overdue: Score.default(0),
+        supervision: Score.default(DEFAULT_RUBRIC.penalties.supervision),
+        escalated: Score.default(DEFAULT_RUBRIC.penalties.escalated),
+        public_notice: Score.default(DEFAULT_RUBRIC.penalties.public_notice),
+        cap: Score.default(DEFAULT_RUBRIC.penalties.cap),
+      })
+      .strict()
+      .default(DEFAULT_RUBRIC.penalties),
+  })
+  .strict()
+  .openapi('Rubric');
+
+export const QuestionnairePlanInput = z
+  .object({
+    templateCode: Code,
+    windows: z
+      .array(z.object({ opensAt: Instant, closesAt: Instant }).strict())
+      .min(1)
+      .max(60)
+      .superRefine((ws, ctx) =>
+        ws.forEach((w, i) => {
+          if (Date.parse(w.closesAt) <= Date.parse(w.opensAt)) ctx.addIssue({ code: 'custom', path: [i, 'closesAt'], message: 'must be after opensAt' });
+        }),
+      ),
+  })
+  .strict()
+  .openapi('QuestionnairePlan');
+
+export const RoundTaskInput = z.object({ templateCode: Code, dueDate: DateString.optional() }).strict();
+
+export const RoundBodyBase = z.object({
+  title: Name.openapi({ example: '2026年第四季度产改任务督查' }),
+  period: z.string().trim().min(1).max(40).openapi({ example: '2026Q4' }),
+  unitCodes: z.array(Code).min(1).max(50_000).refine(unique, 'unit codes must not repeat'),
+  tasks: z
+    .array(RoundTaskInput)
+    .min(1)
+    .max(200)
+    .refine((ts) => unique(ts.map((t) => t.templateCode)), 'a template may appear once per round'),
+  escalationPolicy: EscalationPolicyInput.optional(),
+  questionnaire: QuestionnairePlanInput.optional(),
+  rubric: RubricInput.optional(),
+});
+
+export const LaunchRoundBody = RoundBodyBase.extend({ closesAt: Instant })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (Date.parse(b.closesAt) <= Date.now()) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be in the future' });
+  })
+  .openapi('LaunchRound');
+export type LaunchRoundBody = z.infer<typeof LaunchRoundBody>;
+
+export const RoundCounts = z
+  .object({
+    units: z.number().int(),
+    tasks: z.number().int(),
+    issued: z.number().int(),
+    submitted: z.number().int(),
+    accepted: z.number().int(),
+    returned: z.number().int(),
+    overdue: z.number().int(),
+    waived: z.number().int(),
+    escalated: z.number().int(),
+  })
+  .openapi('RoundCounts');
+
+export const RoundView = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    period: z.string(),
+    status: z.enum(ROUND_STATUSES),
+    officeCode: z.string(),
+    launchedAt: z.string(),
+    closesAt: z.string(),
+    closedAt: z.string().nullable(),
+    counts: RoundCounts,
+  })
+  .openapi('Round');
+
+export const ListTasksQuery = Page.extend({ unitCode: Code.optional(), status: z.enum(TASK_STATUSES).optional() });
+export const ListEscalationsQuery = Page.extend({ level: z.enum(ESCALATION_LEVELS).optional(), unitCode: Code.optional() });
+export const ListRoundsQuery = Page.extend({ status: z.enum(ROUND_STATUSES).optional() });

@@ -1,0 +1,57 @@
+import { ESCALATION_LEVELS, EVIDENCE_KINDS, TASK_STATUSES } from '../vocabulary';
+import { DateString, Uuid, z } from './common';
+
+export const EvidenceItem = z
+  .object({
+    kind: z.enum(EVIDENCE_KINDS),
+    title: z.string().trim().min(1).max(500),
+    uri: z.url().max(2000).optional(),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/, 'lower-case hex sha256').optional(),
+  })
+  .strict();
+
+export const SubmitTaskBody = z
+  .object({ summary: z.string().trim().min(1).max(20_000), evidence: z.array(EvidenceItem).max(100).default([]) })
+  .strict()
+  .openapi('SubmitTask');
+export type SubmitTaskBody = z.infer<typeof SubmitTaskBody>;
+
+export const SubmissionResult = z.object({ submissionId: z.string(), taskStatus: z.enum(TASK_STATUSES) }).openapi('SubmissionResult');
+
+export const ReviewBody = z
+  .object({
+    decision: z.enum(['accept', 'return']),
+    score: z.number().min(0).max(100).optional(),
+    comment: z.string().max(5000).optional(),
+    reason: z.string().trim().min(1).max(2000).optional().openapi({ description: 'Required for a correction after the round has closed' }),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.decision === 'accept' && b.score === undefined) ctx.addIssue({ code: 'custom', path: ['score'], message: 'a score is required to accept' });
+  })
+  .openapi('Review');
+export type ReviewBody = z.infer<typeof ReviewBody>;
+
+export const ExtensionBody = z.object({ dueDate: DateString, reason: z.string().trim().min(1).max(2000) }).strict().openapi('Extension');
+export const WaiveBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict().openapi('Waiver');
+
+export const TaskView = z
+  .object({
+    id: z.string(),
+    roundId: z.string(),
+    unitCode: z.string(),
+    code: z.string(),
+    title: z.string(),
+    category: z.string(),
+    status: z.enum(TASK_STATUSES),
+    dueDate: z.string(),
+    dueAt: z.string(),
+    dueProvisional: z.boolean(),
+    evidenceRequired: z.array(z.string()),
+    escalationLevel: z.enum(ESCALATION_LEVELS).nullable(),
+    weight: z.number(),
+  })
+  .openapi('Task');
+
+export const MyTasksQuery = z.object({ roundId: Uuid.optional() });
+export const TaskIdParams = z.object({ id: Uuid });

@@ -1,0 +1,41 @@
+// The fixed vocabularies of the public API. Order matters where noted.
+
+export const OFFICE_LEVELS = ['province', 'city', 'county', 'town'] as const;
+export type OfficeLevel = (typeof OFFICE_LEVELS)[number];
+
+export const UNIT_KINDS = ['state_owned', 'private', 'high_tech', 'sme', 'city', 'town', 'industry', 'demo_point'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+export const OBSERVER_ROLES = ['model_worker', 'frontline', 'union_cadre'] as const;
+export type ObserverRole = (typeof OBSERVER_ROLES)[number];
+
+/** The Jiangxi "六有" evidence checklist. */
+export const EVIDENCE_KINDS = ['summary', 'documents', 'data', 'boards', 'site', 'satisfaction'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export const TASK_STATUSES = ['issued', 'submitted', 'returned', 'accepted', 'overdue', 'waived'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** The escalation ladder, in the order a late task climbs it. */
+export const ESCALATION_LEVELS = ['reminder', 'overdue', 'supervision', 'escalated', 'public_notice'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export const ROUND_STATUSES = ['open', 'closing', 'closed', 'cancelled'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export const GRADES = ['excellent', 'good', 'pass', 'fail'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const PRINCIPAL_KINDS = ['office', 'unit', 'observer'] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+export const QUESTION_KINDS = ['likert5', 'single', 'multi', 'number', 'text'] as const;
+export const DIMENSIONS = ['hear', 'see', 'check', 'measure', 'satisfaction'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Tasks in these states can still receive a submission. */
+export const OPEN_TASK_STATUSES: readonly TaskStatus[] = ['issued', 'returned', 'overdue'];
+
+export function levelRank(level: EscalationLevel | null | undefined): number {
+  return level ? ESCALATION_LEVELS.indexOf(level) : -1;
+}

@@ -1,0 +1,63 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createActivities } from '../activities';
+import { loadCalendar } from '../activities/calendar';
+import { loadConfig, type Config } from './config';
+import { createDb, type Db } from './db';
+import { createLogger, type Logger } from './logger';
+import { connectClient } from './temporal';
+
+export interface WorkerDeps {
+  config: Config;
+  db: Db;
+  client: Client;
+  logger: Logger;
+}
+
+let runtimeInstalled = false;
+
+/** Routes the SDK's own log lines into pino at warn and above. */
+function installRuntime(logger: Logger) {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+      const method = (level === 'ERROR' ? 'error' : 'warn') satisfies Lowercase<LogLevel> | 'warn';
+      logger[method]({ ...meta, sdk: true }, message);
+    }),
+  });
+}
+
+export async function createWorker({ config, db, client, logger }: WorkerDeps): Promise<Worker> {
+  installRuntime(logger);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger }),
+    maxConcurrentActivityTaskExecutions: 64,
+    maxConcurrentWorkflowTaskExecutions: 64,
+    shutdownGraceTime: '10 seconds',
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'duban-worker');
+  const db = createDb(config.DATABASE_URL, 20);
+  const client = await connectClient(config);
+  const worker = await createWorker({ config, db, client, logger });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  await worker.run();
+  await db.$disconnect();
+  await client.connection.close();
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,10 @@
+import type { EscalationPolicy } from '../domain/escalation';
+import type { Rubric } from '../domain/scoring';
+
+/** What a round was launched with, stored as accepted so every later step reads the same. */
+export interface RoundSpec {
+  tasks: Array<{ templateCode: string; dueDate?: string }>;
+  escalationPolicy: EscalationPolicy;
+  rubric: Rubric;
+  questionnaire?: { templateCode: string; windows: Array<{ opensAt: string; closesAt: string }> };
+}

@@ -1,0 +1,119 @@
+// Messages, inputs and results of the supervision workflows. The API, the activities
+// and the tests import from here; nothing here does I/O.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EscalationLevel, EvidenceKind, TaskStatus } from '../domain/vocabulary';
+
+export const roundWorkflowId = (roundId: string) => `round-${roundId}`;
+export const unitWorkflowId = (roundId: string, unitCode: string) => `round-${roundId}-unit-${unitCode}`;
+
+/** Failure types carried by ApplicationFailure.type; the API maps each to an HTTP status. */
+export const ErrorType = {
+  TaskNotFound: 'ERR_TASK_NOT_FOUND',
+  TaskState: 'ERR_TASK_STATE',
+  EvidenceMissing: 'ERR_EVIDENCE_MISSING',
+  UnitClosed: 'ERR_UNIT_CLOSED',
+  SubmissionMismatch: 'ERR_SUBMISSION_MISMATCH',
+  InvalidDueDate: 'ERR_INVALID_DUE_DATE',
+} as const;
+export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** One instant a task's plan will act at. `level` null is the bare deadline of a policy with no step at offset 0. */
+export interface PlannedStep {
+  level: EscalationLevel | null;
+  at: number;
+}
+
+export interface PlannedTask {
+  taskId: string;
+  code: string;
+  status: TaskStatus;
+  evidenceRequired: EvidenceKind[];
+  dueAt: number;
+  cycle: number;
+  /** Steps still to fire, earliest first. */
+  steps: PlannedStep[];
+  pendingSubmissionId: string | null;
+}
+
+export type UnitOutcome = 'closed' | 'cancelled';
+
+export interface SuperviseUnitInput {
+  roundId: string;
+  unitCode: string;
+  /** State carried across continue-as-new. */
+  carried?: { tasks: PlannedTask[]; outcome: UnitOutcome | null };
+}
+
+export interface SuperviseRoundInput {
+  roundId: string;
+  closesAt: string;
+  unitCount: number;
+}
+
+export interface EvidenceRef {
+  kind: EvidenceKind;
+  title: string;
+  uri?: string;
+  sha256?: string;
+}
+
+export interface SubmitTaskInput {
+  taskId: string;
+  idempotencyKey: string;
+  summary: string;
+  evidence: EvidenceRef[];
+}
+export interface SubmitTaskResult {
+  submissionId: string;
+  taskStatus: TaskStatus;
+}
+
+export interface ReviewSubmissionInput {
+  taskId: string;
+  submissionId: string;
+  decision: 'accept' | 'return';
+  score?: number;
+  comment?: string;
+  reviewer: string;
+}
+export interface TaskChangeResult {
+  taskId: string;
+  taskStatus: TaskStatus;
+  dueAt: number;
+}
+
+export interface ExtendTaskInput {
+  taskId: string;
+  dueDate: string;
+  reason: string;
+  actor: string;
+}
+
+export interface WaiveTaskInput {
+  taskId: string;
+  reason: string;
+  actor: string;
+}
+
+export interface UnitStateView {
+  issued: boolean;
+  outcome: UnitOutcome | null;
+  tasks: PlannedTask[];
+}
+
+export interface RoundProgress {
+  phase: 'issuing' | 'open' | 'closing' | 'closed' | 'cancelled';
+  batchesDone: number;
+  batches: number;
+}
+
+export const submitTaskUpdate = defineUpdate<SubmitTaskResult, [SubmitTaskInput]>('submitTask');
+export const reviewSubmissionUpdate = defineUpdate<TaskChangeResult, [ReviewSubmissionInput]>('reviewSubmission');
+export const extendTaskUpdate = defineUpdate<TaskChangeResult, [ExtendTaskInput]>('extendTask');
+export const waiveTaskUpdate = defineUpdate<TaskChangeResult, [WaiveTaskInput]>('waiveTask');
+export const closeUnitSignal = defineSignal<[{ outcome: UnitOutcome }]>('closeUnit');
+export const getUnitStateQuery = defineQuery<UnitStateView>('getUnitState');
+
+export const closeRoundSignal = defineSignal<[{ actor: string }]>('closeRound');
+export const cancelRoundSignal = defineSignal<[{ actor: string; reason?: string }]>('cancelRound');
+export const getRoundProgressQuery = defineQuery<RoundProgress>('getRoundProgress');

@@ -1,0 +1,2 @@
+export { superviseRound } from './superviseRound';
+export { superviseUnit } from './superviseUnit';

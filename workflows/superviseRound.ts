@@ -1,0 +1,73 @@
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  cancelRoundSignal,
+  closeRoundSignal,
+  getRoundProgressQuery,
+  type RoundProgress,
+  type SuperviseRoundInput,
+  type UnitOutcome,
+} from './contracts';
+
+/** Units per fan-out activity: the round's history grows with batches, not with units. */
+export const UNIT_BATCH_SIZE = 100;
+const PARALLEL_BATCHES = 4;
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const fanOut = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+});
+
+async function inBatches(count: number, run: (batch: number) => Promise<unknown>, progress: RoundProgress) {
+  let nextBatch = 0;
+  progress.batches = Math.ceil(count / UNIT_BATCH_SIZE);
+  progress.batchesDone = 0;
+  const lane = async () => {
+    while (nextBatch < progress.batches) {
+      await run(nextBatch++);
+      progress.batchesDone++;
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, lane));
+}
+
+/**
+ * A supervision round: starts one superviseUnit workflow per unit, waits until the round
+ * closes (at closesAt or on request), closes every unit, and freezes the evaluation.
+ */
+export async function superviseRound(input: SuperviseRoundInput): Promise<{ outcome: UnitOutcome }> {
+  const { roundId } = input;
+  let requested = null as { outcome: UnitOutcome; actor: string } | null;
+  const progress: RoundProgress = { phase: 'issuing', batchesDone: 0, batches: 0 };
+
+  setHandler(closeRoundSignal, ({ actor }) => {
+    requested ??= { outcome: 'closed', actor };
+  });
+  setHandler(cancelRoundSignal, ({ actor }) => {
+    requested ??= { outcome: 'cancelled', actor };
+  });
+  setHandler(getRoundProgressQuery, () => progress);
+
+  await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE }), progress);
+  progress.phase = 'open';
+
+  const untilClose = Date.parse(input.closesAt) - Date.now();
+  if (untilClose > 0) await condition(() => requested !== null, untilClose);
+  const outcome: UnitOutcome = requested?.outcome ?? 'closed';
+
+  progress.phase = 'closing';
+  await acts.setRoundStatus({ roundId, status: outcome === 'closed' ? 'closing' : 'cancelled', at: Date.now() });
+  await inBatches(input.unitCount, (batch) => fanOut.closeUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE, outcome }), progress);
+  if (outcome === 'closed') {
+    await acts.computeEvaluation({ roundId, final: true, at: Date.now(), actor: requested?.actor ?? 'schedule' });
+    await acts.setRoundStatus({ roundId, status: 'closed', at: Date.now() });
+  }
+  progress.phase = outcome;
+  return { outcome };
+}

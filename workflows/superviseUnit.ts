@@ -1,0 +1,198 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { OPEN_TASK_STATUSES } from '../domain/vocabulary';
+import {
+  ErrorType,
+  closeUnitSignal,
+  extendTaskUpdate,
+  getUnitStateQuery,
+  reviewSubmissionUpdate,
+  submitTaskUpdate,
+  waiveTaskUpdate,
+  type PlannedTask,
+  type SubmitTaskInput,
+  type SuperviseUnitInput,
+  type UnitOutcome,
+} from './contracts';
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const fail = (type: ErrorType, message: string, details?: unknown) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
+
+/**
+ * One supervised unit in one round: issues its task list, holds every task's deadline
+ * and escalation ladder, and is the only writer of its tasks' state. It keeps a single
+ * pending timer, for the earliest instant any task plans to act at.
+ */
+export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcome: UnitOutcome; tasks: number }> {
+  const { roundId, unitCode } = input;
+  let tasks: PlannedTask[] = input.carried?.tasks ?? [];
+  let issued = input.carried !== undefined;
+  let outcome: UnitOutcome | null = input.carried?.outcome ?? null;
+  let planChanged = false;
+  let busy = false;
+
+  /** Serialises writes so a submission, a review and a firing ladder step never interleave. */
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  }
+
+  function taskOrFail(taskId: string): PlannedTask {
+    const task = tasks.find((t) => t.taskId === taskId);
+    if (!task) throw fail(ErrorType.TaskNotFound, `task ${taskId} is not in this unit's list`);
+    return task;
+  }
+
+  /** Checks that can be made before the update enters history; repeated inside the lock. */
+  function checkWritable(taskId: string): PlannedTask | undefined {
+    if (outcome !== null) throw fail(ErrorType.UnitClosed, `the round is ${outcome}`);
+    return issued ? taskOrFail(taskId) : undefined;
+  }
+
+  function checkSubmittable(task: PlannedTask, evidenceKinds: string[]) {
+    if (!OPEN_TASK_STATUSES.includes(task.status)) throw fail(ErrorType.TaskState, `task is ${task.status} and cannot take a submission`, { status: task.status });
+    const missing = task.evidenceRequired.filter((k) => !evidenceKinds.includes(k));
+    if (missing.length > 0) throw fail(ErrorType.EvidenceMissing, `missing required evidence: ${missing.join(', ')}`, { missing });
+  }
+
+  function checkReviewable(task: PlannedTask, submissionId: string) {
+    if (task.status !== 'submitted') throw fail(ErrorType.TaskState, `task is ${task.status}, not awaiting review`, { status: task.status });
+    if (task.pendingSubmissionId !== submissionId) throw fail(ErrorType.SubmissionMismatch, 'a later submission supersedes this one');
+  }
+
+  function checkChangeable(task: PlannedTask) {
+    if (task.status === 'accepted' || task.status === 'waived') throw fail(ErrorType.TaskState, `task is already ${task.status}`, { status: task.status });
+  }
+
+  /** Runs a write once the task list exists and no other write is in flight, re-checking state inside. */
+  async function write<T>(taskId: string, check: (task: PlannedTask) => void, apply: (task: PlannedTask) => Promise<T>): Promise<T> {
+    await condition(() => issued || outcome !== null);
+    return exclusive(async () => {
+      const task = checkWritable(taskId) as PlannedTask;
+      check(task);
+      const result = await apply(task);
+      planChanged = true;
+      return result;
+    });
+  }
+
+  setHandler(getUnitStateQuery, () => ({ issued, outcome, tasks }));
+  setHandler(closeUnitSignal, ({ outcome: o }) => {
+    outcome ??= o;
+  });
+
+  setHandler(
+    submitTaskUpdate,
+    (req) =>
+      write(req.taskId, (t) => checkSubmittable(t, req.evidence.map((e) => e.kind)), async (task) => {
+        const { submissionId } = await acts.recordSubmission({ ...req, roundId, unitCode, at: Date.now() });
+        Object.assign(task, { status: 'submitted', steps: [], pendingSubmissionId: submissionId });
+        return { submissionId, taskStatus: task.status };
+      }),
+    {
+      validator: (req: SubmitTaskInput) => {
+        const task = checkWritable(req.taskId);
+        if (task) checkSubmittable(task, req.evidence.map((e) => e.kind));
+      },
+    },
+  );
+
+  setHandler(
+    reviewSubmissionUpdate,
+    (req) =>
+      write(req.taskId, (t) => checkReviewable(t, req.submissionId), async (task) => {
+        const result = await acts.recordReview({ ...req, roundId, unitCode, at: Date.now() });
+        Object.assign(task, result.plan ?? {}, { status: result.taskStatus, pendingSubmissionId: null });
+        return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
+      }),
+    {
+      validator: (req) => {
+        const task = checkWritable(req.taskId);
+        if (task) checkReviewable(task, req.submissionId);
+      },
+    },
+  );
+
+  setHandler(
+    extendTaskUpdate,
+    (req) =>
+      write(req.taskId, checkChangeable, async (task) => {
+        const result = await acts.extendTask({ ...req, roundId, unitCode, at: Date.now() });
+        Object.assign(task, result);
+        return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
+      }),
+    {
+      validator: (req) => {
+        const task = checkWritable(req.taskId);
+        if (task) checkChangeable(task);
+      },
+    },
+  );
+
+  setHandler(
+    waiveTaskUpdate,
+    (req) =>
+      write(req.taskId, checkChangeable, async (task) => {
+        await acts.waiveTask({ ...req, roundId, unitCode, at: Date.now() });
+        Object.assign(task, { status: 'waived', steps: [], pendingSubmissionId: null });
+        return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
+      }),
+    {
+      validator: (req) => {
+        const task = checkWritable(req.taskId);
+        if (task) checkChangeable(task);
+      },
+    },
+  );
+
+  if (!issued) {
+    tasks = (await acts.issueTaskList({ roundId, unitCode })).tasks;
+    issued = true;
+  }
+
+  while (outcome === null) {
+    const next = Math.min(...tasks.flatMap((t) => t.steps.map((s) => s.at)));
+    const wakeUp = () => outcome !== null || planChanged;
+    if (!Number.isFinite(next)) await condition(wakeUp);
+    else if (next > Date.now()) await condition(wakeUp, next - Date.now());
+    planChanged = false;
+    if (outcome !== null) break;
+    await exclusive(async () => {
+      const now = Date.now();
+      const due = tasks.flatMap((t) => t.steps.filter((s) => s.at <= now).map((s) => ({ taskId: t.taskId, cycle: t.cycle, level: s.level, at: s.at })));
+      if (due.length === 0) return;
+      const fired = await acts.fireSteps({ roundId, unitCode, items: due, now });
+      for (const t of tasks) {
+        t.steps = t.steps.filter((s) => s.at > now);
+        const status = fired.statuses[t.taskId];
+        if (status) t.status = status;
+      }
+    });
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof superviseUnit>({ roundId, unitCode, carried: { tasks, outcome } });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  await acts.finishUnit({ roundId, unitCode, outcome });
+  return { outcome, tasks: tasks.length };
+}
