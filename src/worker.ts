@@ -21,6 +21,8 @@ function installRuntime(logger: Logger) {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
+    // Entry points decide when to stop; the SDK must not act on signals by itself.
+    shutdownSignals: [],
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
       const method = (level === 'ERROR' ? 'error' : 'warn') satisfies Lowercase<LogLevel> | 'warn';
       logger[method]({ ...meta, sdk: true }, message);
@@ -50,6 +52,7 @@ async function main() {
   const client = await connectClient(config);
   const worker = await createWorker({ config, db, client, logger });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   await worker.run();
   await db.$disconnect();
   await client.connection.close();

@@ -1,0 +1,19 @@
+// `npm run bench -- [name] [options]`: runs one benchmark from bench/ (default issue-round).
+import { main as issueRound } from '../bench/issue-round';
+
+const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound };
+
+const argv = process.argv.slice(2);
+const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : 'issue-round';
+const bench = benchmarks[name];
+if (!bench) {
+  console.error(`unknown benchmark ${name}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+bench(argv).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(e.stack ?? e.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashToken, mintToken } from '../api/auth';
+import type { PrincipalKind } from '../domain/vocabulary';
+import type { Db } from '../src/db';
+import { DATA_DIR } from './localDb';
+
+// Drawn from the Jiangxi and Jiangsu reform reports: Jiangxi's five tasks, its 四能/六有
+// checks, observers drawn from model workers, front-line workers and union cadres.
+const OFFICES = [
+  { code: 'jx', name: '江西省产改办', level: 'province', parent: null },
+  { code: 'jx-nc', name: '南昌市产改办', level: 'city', parent: 'jx' },
+  { code: 'jx-ja', name: '吉安市产改办', level: 'city', parent: 'jx' },
+] as const;
+
+const UNITS = [
+  { code: 'jx-nc-001', name: '南昌航空装备制造试点企业', kind: 'state_owned', office: 'jx-nc' },
+  { code: 'jx-nc-002', name: '南昌汽车零部件试点企业', kind: 'private', office: 'jx-nc' },
+  { code: 'jx-nc-003', name: '南昌电子信息高新技术企业', kind: 'high_tech', office: 'jx-nc' },
+  { code: 'jx-nc-004', name: '南昌纺织服装行业试点', kind: 'industry', office: 'jx-nc' },
+  { code: 'jx-nc-005', name: '南昌小微企业产改示范点', kind: 'demo_point', office: 'jx-nc' },
+  { code: 'jx-ja-001', name: '江铜集团吉安试点单位', kind: 'state_owned', office: 'jx-ja' },
+  { code: 'jx-ja-002', name: '吉安电子信息产业试点企业', kind: 'high_tech', office: 'jx-ja' },
+  { code: 'jx-ja-003', name: '吉安“校中厂”产教融合示范点', kind: 'demo_point', office: 'jx-ja' },
+  { code: 'jx-ja-004', name: '吉安中小微企业联合试点', kind: 'sme', office: 'jx-ja' },
+  { code: 'jx-ja-005', name: '吉安市井冈山乡镇试点', kind: 'town', office: 'jx-ja' },
+] as const;
+
+const OBSERVER_ROLES = ['model_worker', 'frontline', 'union_cadre'] as const;
+const OBSERVER_NAMES = ['劳模', '一线职工', '工会干部'];
+
+const TEMPLATES = [
+  { code: 'sx-01', category: '思想引领', title: '把党的组织建到车间班组，落实“三会一课”', evidence: ['summary', 'documents'], weight: 20, dueWorkingDays: 10 },
+  { code: 'jg-01', category: '建功立业', title: '开展劳动和技能竞赛，建设劳模和工匠人才创新工作室', evidence: ['summary', 'data', 'site'], weight: 25, dueWorkingDays: 15 },
+  { code: 'sz-01', category: '素质提升', title: '推行企业新型学徒制，组织职业技能等级认定', evidence: ['summary', 'data'], weight: 20, dueWorkingDays: 20 },
+  { code: 'dw-01', category: '地位提高', title: '开展技术创新专项集体合同和“能级工资”集体协商', evidence: ['documents', 'data'], weight: 20, dueWorkingDays: 20 },
+  { code: 'dy-01', category: '队伍壮大', title: '推进农民工“求学圆梦”行动，做好职工满意度调查', evidence: ['summary', 'data', 'satisfaction'], weight: 15, dueWorkingDays: 25 },
+] as const;
+
+export const DEMO_ROUND = {
+  title: '2026年第四季度全省产改重点任务督查',
+  period: '2026Q4',
+  unitCodes: UNITS.map((u) => u.code),
+  tasks: TEMPLATES.map((t) => ({ templateCode: t.code })),
+};
+
+const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
+
+/** Creates the demo directory and catalogue if missing; returns tokens, reusing those of an earlier run. */
+export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string> }> {
+  const ids = new Map<string, string>();
+  for (const o of OFFICES) {
+    const parent = o.parent ? await db.office.findUniqueOrThrow({ where: { code: o.parent } }) : null;
+    const row = await db.office.upsert({
+      where: { code: o.code },
+      update: {},
+      create: { code: o.code, name: o.name, level: o.level, parentId: parent?.id ?? null, path: `${parent?.path ?? '/'}${o.code}/` },
+    });
+    ids.set(o.code, row.id);
+  }
+  for (const u of UNITS) {
+    const unit = await db.unit.upsert({ where: { code: u.code }, update: {}, create: { code: u.code, name: u.name, kind: u.kind, officeId: ids.get(u.office)! } });
+    ids.set(u.code, unit.id);
+    for (const [i, role] of OBSERVER_ROLES.entries()) {
+      const code = `${u.code}-obs${i + 1}`;
+      const observer = await db.observer.upsert({ where: { code }, update: {}, create: { code, name: `${OBSERVER_NAMES[i]}观察员${u.code.slice(-3)}-${i + 1}`, role, unitId: unit.id } });
+      ids.set(code, observer.id);
+    }
+  }
+  for (const t of TEMPLATES) {
+    await db.taskTemplate.upsert({ where: { code: t.code }, update: {}, create: { ...t, evidence: [...t.evidence], officeId: ids.get('jx')! } });
+  }
+
+  const wanted: Array<[string, PrincipalKind, string]> = [
+    ['office jx (江西省产改办)', 'office', 'jx'],
+    ['office jx-nc (南昌市产改办)', 'office', 'jx-nc'],
+    ['unit jx-nc-001', 'unit', 'jx-nc-001'],
+    ['unit jx-ja-001', 'unit', 'jx-ja-001'],
+    ['observer jx-nc-001-obs1', 'observer', 'jx-nc-001-obs1'],
+  ];
+  const saved: Record<string, string> = fs.existsSync(TOKENS_FILE) ? JSON.parse(fs.readFileSync(TOKENS_FILE, 'utf8')) : {};
+  const tokens: Record<string, string> = {};
+  for (const [label, kind, code] of wanted) {
+    const known = saved[label] && (await db.apiToken.findUnique({ where: { tokenHash: hashToken(saved[label]) } }));
+    tokens[label] = known ? saved[label] : await mintToken(db, { kind, id: ids.get(code)! }, `demo ${label}`);
+  }
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  fs.writeFileSync(TOKENS_FILE, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  return { tokens };
+}

@@ -1,0 +1,3 @@
+export type Log = (message: string) => void;
+
+export const consoleLog: Log = (message) => console.error(`[stack] ${message}`);

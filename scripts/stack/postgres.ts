@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { Log } from './log';
+import { freePort, preferredPort } from './ports';
+
+const exec = promisify(execFile);
+const asRoot = process.getuid?.() === 0;
+
+export interface LocalPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function findBinDir(): string | null {
+  const base = '/usr/lib/postgresql';
+  const versions = fs.existsSync(base)
+    ? fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'pg_ctl')))
+    : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  return versions.length ? path.join(base, versions[0], 'bin') : null;
+}
+
+async function ensureBinDir(log: Log): Promise<string> {
+  const found = process.env.PG_BIN_DIR ?? findBinDir();
+  if (found) return found;
+  if (!asRoot) {
+    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: install the "postgresql" package or set DATABASE_URL');
+  }
+  log('PostgreSQL not installed; running apt-get install postgresql');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await exec('apt-get', ['update'], { env });
+  await exec('apt-get', ['install', '-y', 'postgresql'], { env });
+  const installed = findBinDir();
+  if (!installed) throw new Error('apt-get install postgresql succeeded but no /usr/lib/postgresql/<version>/bin/pg_ctl exists');
+  return installed;
+}
+
+// initdb and postgres refuse to run as root.
+function runPg(binDir: string, tool: string, args: string[]) {
+  const bin = path.join(binDir, tool);
+  return asRoot ? exec('runuser', ['-u', 'postgres', '--', bin, ...args]) : exec(bin, args);
+}
+
+async function prepareDirForPostgres(dataDir: string, log: Log): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!asRoot) return;
+  const id = async (flag: string) => Number((await exec('id', [flag, 'postgres'])).stdout.trim());
+  const [uid, gid] = [await id('-u'), await id('-g')];
+  fs.chownSync(dataDir, uid, gid);
+  fs.chmodSync(dataDir, 0o700);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const { mode } = fs.statSync(dir);
+    if ((mode & 0o001) === 0) {
+      log(`making ${dir} traversable (o+x) for the postgres user`);
+      fs.chmodSync(dir, mode | 0o001);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
+async function initCluster(binDir: string, dataDir: string, log: Log): Promise<void> {
+  log(`initdb ${dataDir}`);
+  const base = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8'];
+  try {
+    await runPg(binDir, 'initdb', [...base, '--locale=C.UTF-8']);
+  } catch {
+    await runPg(binDir, 'initdb', [...base, '--locale=C']);
+  }
+  // The socket lives in the cluster's own directory so nothing under /var/run is needed; sun_path is limited to ~107 bytes.
+  const socketDir = dataDir.length < 90 ? dataDir : '';
+  fs.appendFileSync(
+    path.join(dataDir, 'postgresql.conf'),
+    `\n# duban local stack\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${socketDir.replace(/'/g, "''")}'\nsynchronous_commit = off\n`,
+  );
+}
+
+async function runningPort(binDir: string, dataDir: string): Promise<number | null> {
+  // pg_ctl status checks that the pid in postmaster.pid is really a postmaster, not a reused pid.
+  const running = await runPg(binDir, 'pg_ctl', ['status', '-D', dataDir]).then(() => true, () => false);
+  if (!running) return null;
+  const lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  return Number(lines[3]);
+}
+
+async function ensureDatabase(port: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    try {
+      await client.connect();
+      const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'duban'`);
+      if (!rowCount) await client.query('CREATE DATABASE duban').catch((e) => { if (e.code !== '42P04') throw e; });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+export async function startPostgres(opts: { dataDir: string; port?: number; log: Log }): Promise<LocalPostgres> {
+  const { log } = opts;
+  const dataDir = path.resolve(opts.dataDir);
+  const binDir = await ensureBinDir(log);
+  await prepareDirForPostgres(dataDir, log);
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binDir, dataDir, log);
+
+  let port = await runningPort(binDir, dataDir);
+  if (port) {
+    log(`reusing PostgreSQL already running on ${dataDir} (port ${port})`);
+  } else {
+    port = opts.port ? await preferredPort(opts.port) : await freePort();
+    const logFile = path.join(dataDir, 'server.log');
+    try {
+      await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`]);
+    } catch (e) {
+      const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
+      throw new Error(`pg_ctl start failed: ${(e as Error).message}\n${tail}`);
+    }
+    log(`PostgreSQL started on 127.0.0.1:${port} (${dataDir})`);
+  }
+  await ensureDatabase(port);
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/duban`,
+    async stop() {
+      await runPg(binDir, 'pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch((e) => log(`pg_ctl stop: ${e.message}`));
+    },
+  };
+}
+
+/** Stops a cluster left running by an earlier run, then deletes it. */
+export async function removeCluster(dataDir: string, log: Log): Promise<void> {
+  dataDir = path.resolve(dataDir);
+  if (!fs.existsSync(dataDir)) return;
+  const binDir = process.env.PG_BIN_DIR ?? findBinDir();
+  if (binDir && fs.existsSync(path.join(dataDir, 'postmaster.pid')) && (await runningPort(binDir, dataDir))) {
+    log(`stopping PostgreSQL left running on ${dataDir}`);
+    await runPg(binDir, 'pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

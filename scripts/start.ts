@@ -1,0 +1,66 @@
+import { loadConfig } from '../src/config';
+import { runAll } from '../src/main';
+import { DEMO_ROUND, loadDemo } from './demo';
+import { DATA_DIR } from './localDb';
+import { startLocalStack } from './stack';
+import { consoleLog } from './stack/log';
+
+const DAY_MS = 86_400_000;
+
+/** Launches the demo round through the API, once: a second start finds it open and leaves it. */
+async function ensureDemoRound(baseUrl: string, token: string) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const rounds = (await (await fetch(`${baseUrl}/rounds?status=open`, { headers })).json()) as Array<{ id: string; title: string }>;
+  const existing = rounds.find((r) => r.title === DEMO_ROUND.title);
+  if (existing) return existing.id;
+  const res = await fetch(`${baseUrl}/rounds`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ ...DEMO_ROUND, closesAt: new Date(Date.now() + 60 * DAY_MS).toISOString() }),
+  });
+  if (res.status !== 202) throw new Error(`demo round launch failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function main() {
+  const stack = await startLocalStack({ dataDir: DATA_DIR, persistent: true });
+  let stopping = false;
+  let app: Awaited<ReturnType<typeof runAll>> | undefined;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    consoleLog('stopping');
+    await app?.stop().catch((e: Error) => consoleLog(`app stop: ${e.message}`));
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    const config = loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
+    app = await runAll(config);
+    const origin = `http://${config.HOST}:${app.port}`;
+    const lines = [
+      '',
+      `duban is running.`,
+      `  API            ${origin}/api/v1   (docs ${origin}/api/docs, OpenAPI ${origin}/api/openapi.json)`,
+      `  Temporal UI    ${stack.temporalUiUrl ?? '(external Temporal: see its own UI)'}`,
+      `  Temporal       ${stack.temporalAddress}`,
+      `  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+    ];
+    if (process.env.DEMO !== '0') {
+      const { tokens } = await loadDemo(app.db);
+      const roundId = await ensureDemoRound(`${origin}/api/v1`, tokens['office jx (江西省产改办)']);
+      lines.push(`  Demo round     ${origin}/api/v1/rounds/${roundId}`, '', 'Demo tokens (Authorization: Bearer <token>):');
+      for (const [who, token] of Object.entries(tokens)) lines.push(`  ${who.padEnd(30)} ${token}`);
+    }
+    lines.push('', 'Ctrl-C stops everything started here; data stays in .data/ for the next start.');
+    console.log(lines.join('\n'));
+  } catch (err) {
+    console.error(err);
+    await stop(1);
+  }
+}
+
+void main();
