@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createIssuingActivities } from './issuing';
 import { createRoundActivities } from './rounds';
 import { createTaskActivities } from './tasks';
+import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
 
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssuingActivities(deps),
     ...createTaskActivities(deps),
     ...createRoundActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { RoundStatus } from '../domain/vocabulary';
 import { computeAndStoreEvaluation } from '../store/evaluation';
+import { enqueueNotification } from '../store/notifications';
 import { closeUnitSignal, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { ActivityDeps } from './deps';
@@ -69,7 +70,10 @@ export function createRoundActivities({ db, client, taskQueue }: ActivityDeps) {
 
     async setRoundStatus({ roundId, status, at }: { roundId: string; status: RoundStatus; at: number }): Promise<void> {
       const ends = status === 'closed' || status === 'cancelled';
-      await db.round.update({ where: { id: roundId }, data: { status, ...(ends ? { closedAt: new Date(at) } : {}) } });
+      const round = await db.round.update({ where: { id: roundId }, data: { status, ...(ends ? { closedAt: new Date(at) } : {}) } });
+      if (status === 'closed') {
+        await enqueueNotification(db, client, taskQueue, { id: `round.closed:${roundId}`, kind: 'round.closed', targetOfficeId: round.officeId, roundId, payload: { roundId, title: round.title, period: round.period } });
+      }
     },
 
     async computeEvaluation({ roundId, actor }: { roundId: string; final: boolean; at: number; actor: string }): Promise<{ version: number }> {

@@ -3,6 +3,7 @@ import { escalationTarget } from '../domain/escalation';
 import { shanghaiDate } from '../domain/time';
 import { OPEN_TASK_STATUSES, levelRank, type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
 import type { Db } from '../src/db';
+import { enqueueNotification } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
@@ -31,7 +32,7 @@ async function audit(db: Db, actor: string, action: string, subject: string, det
   await db.auditEntry.create({ data: { actor, action, subject, detail } });
 }
 
-export function createTaskActivities({ db, calendar }: ActivityDeps) {
+export function createTaskActivities({ db, calendar, client, taskQueue }: ActivityDeps) {
   /** Moves a task to a new due date and restarts its ladder under a new cycle. */
   async function replan(taskId: string, dueDate: string, status: TaskStatus, roundId: string, at: number, provisional = false): Promise<ReplannedTask> {
     const policy = await policyOf(db, roundId);
@@ -125,16 +126,13 @@ export function createTaskActivities({ db, calendar }: ActivityDeps) {
           await db.task.update({ where: { id: task.id }, data: { escalationLevel: item.level } });
           task.escalationLevel = item.level;
         }
-        await db.notification.createMany({
-          skipDuplicates: true,
-          data: [{
-            id: `escalation:${task.id}:${item.level}:${item.cycle}`,
-            kind: `escalation.${item.level}`,
-            officeId: targetOfficeId,
-            unitId: unit.id,
-            roundId: input.roundId,
-            payload: { roundId: input.roundId, unitCode: unit.code, unitName: unit.name, taskId: task.id, taskCode: task.code, taskTitle: task.title, level: item.level, dueDate: task.dueDate, scheduledAt: new Date(item.at).toISOString() },
-          }],
+        await enqueueNotification(db, client, taskQueue, {
+          id: `escalation:${task.id}:${item.level}:${item.cycle}`,
+          kind: `escalation.${item.level}`,
+          targetOfficeId,
+          unitId: unit.id,
+          roundId: input.roundId,
+          payload: { roundId: input.roundId, unitCode: unit.code, unitName: unit.name, taskId: task.id, taskCode: task.code, taskTitle: task.title, level: item.level, dueDate: task.dueDate, scheduledAt: new Date(item.at).toISOString() },
         });
       }
       return { statuses };

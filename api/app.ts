@@ -15,6 +15,7 @@ import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
+import { webhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
   db: Db;
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
   roundRoutes(routes, deps);
   taskRoutes(routes, deps);
   evaluationRoutes(routes, deps);
+  webhookRoutes(routes, deps);
   const document = openApiDocument(registry);
 
   app.get('/healthz', (_req, res) => {

@@ -117,3 +117,6 @@ export const getUnitStateQuery = defineQuery<UnitStateView>('getUnitState');
 export const closeRoundSignal = defineSignal<[{ actor: string }]>('closeRound');
 export const cancelRoundSignal = defineSignal<[{ actor: string; reason?: string }]>('cancelRound');
 export const getRoundProgressQuery = defineQuery<RoundProgress>('getRoundProgress');
+
+export const webhookWorkflowId = (webhookId: string) => `webhook-${webhookId}`;
+export const notificationsQueuedSignal = defineSignal('notificationsQueued');

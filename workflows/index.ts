@@ -1,2 +1,3 @@
 export { superviseRound } from './superviseRound';
 export { superviseUnit } from './superviseUnit';
+export { deliverWebhook } from './deliverWebhook';
