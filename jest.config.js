@@ -15,9 +15,14 @@ module.exports = {
   maxWorkers: 1,
   projects: [
     project('unit', ['unit']),
-    project('workflows', ['workflows', 'replay'], { testTimeout: 120_000 }),
+    // Jest 30 applies testTimeout from the global config only; the setup files raise it to 120 s per project.
+    project('workflows', ['workflows', 'replay'], {
+      setupFilesAfterEnv: ['<rootDir>/tests/workflows/setup/timeout.ts'],
+      globalSetup: '<rootDir>/tests/workflows/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/workflows/setup/global-teardown.ts',
+    }),
     project('integration', ['integration'], {
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/tests/integration/setup/timeout.ts'],
       globalSetup: '<rootDir>/tests/integration/setup/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/setup/global-teardown.ts',
     }),

@@ -9,4 +9,6 @@ export interface ActivityDeps {
   taskQueue: string;
   calendar: WorkingCalendar;
   logger: Logger;
+  /** Fewest observers' responses before a unit's satisfaction counts (confidentiality). */
+  minResponses: number;
 }

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createIssuingActivities } from './issuing';
+import { createQuestionnaireActivities } from './questionnaires';
 import { createRoundActivities } from './rounds';
 import { createTaskActivities } from './tasks';
 import { createWebhookActivities } from './webhooks';
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createTaskActivities(deps),
     ...createRoundActivities(deps),
     ...createWebhookActivities(deps),
+    ...createQuestionnaireActivities(deps),
   };
 }

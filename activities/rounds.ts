@@ -22,7 +22,7 @@ async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>) {
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
 }
 
-export function createRoundActivities({ db, client, taskQueue }: ActivityDeps) {
+export function createRoundActivities({ db, client, taskQueue, minResponses }: ActivityDeps) {
   async function unitCodes(roundId: string, batch: number, batchSize: number) {
     const rows = await db.roundUnit.findMany({
       where: { roundId },
@@ -77,7 +77,7 @@ export function createRoundActivities({ db, client, taskQueue }: ActivityDeps) {
     },
 
     async computeEvaluation({ roundId, actor }: { roundId: string; final: boolean; at: number; actor: string }): Promise<{ version: number }> {
-      return computeAndStoreEvaluation(db, roundId, { actor, reason: null, onlyIfNone: true });
+      return computeAndStoreEvaluation(db, roundId, { actor, reason: null, onlyIfNone: true, minResponses });
     },
   };
 }

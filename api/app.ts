@@ -13,6 +13,7 @@ import { Routes } from './route';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
+import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
 import { webhookRoutes } from './routes/webhooks';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
   taskRoutes(routes, deps);
   evaluationRoutes(routes, deps);
   webhookRoutes(routes, deps);
+  questionnaireRoutes(routes, deps);
   const document = openApiDocument(registry);
 
   app.get('/healthz', (_req, res) => {

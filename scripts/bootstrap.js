@@ -59,6 +59,8 @@ if (!fs.existsSync(path.join(root, script))) {
   console.error(`bootstrap: ${script} does not exist`);
   process.exit(1);
 }
-const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', script, ...args], { cwd: root, stdio: 'inherit' });
+// tsx as a loader, not its CLI: the CLI's parent process SIGKILLs a child that does not acknowledge a relayed
+// signal within 30 ms, which on a loaded machine cut short the stack's cleanup after Ctrl-C.
+const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));

@@ -37,11 +37,26 @@ const TEMPLATES = [
   { code: 'dy-01', category: '队伍壮大', title: '推进农民工“求学圆梦”行动，做好职工满意度调查', evidence: ['summary', 'data', 'satisfaction'], weight: 15, dueWorkingDays: 25 },
 ] as const;
 
+// Jiangxi's observers check that reform measures 能听、能看、能查、能测, and report satisfaction.
+const QUESTIONNAIRE = {
+  code: 'gcy-sineng',
+  title: '改革观察员“四能”及满意度问卷',
+  questions: [
+    { id: 'hear', text: '本单位产改政策和任务是否向职工宣讲到位，职工“能听”到？', kind: 'likert5', dimension: 'hear', required: true },
+    { id: 'see', text: '劳动竞赛、创新工作室等措施在现场“能看”到吗？', kind: 'likert5', dimension: 'see', required: true },
+    { id: 'check', text: '技能等级、薪酬协商等台账资料“能查”到吗？', kind: 'likert5', dimension: 'check', required: true },
+    { id: 'measure', text: '技能提升、收入增长等成效“能测”量吗？', kind: 'likert5', dimension: 'measure', required: true },
+    { id: 'satisfaction', text: '您对本单位产改工作的总体满意度', kind: 'likert5', dimension: 'satisfaction', required: true },
+    { id: 'suggestion', text: '意见和建议', kind: 'text' },
+  ],
+};
+
 export const DEMO_ROUND = {
   title: '2026年第四季度全省产改重点任务督查',
   period: '2026Q4',
   unitCodes: UNITS.map((u) => u.code),
   tasks: TEMPLATES.map((t) => ({ templateCode: t.code })),
+  questionnaire: { templateCode: QUESTIONNAIRE.code, cadence: { every: 'month', openDays: 10 } },
 };
 
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
@@ -70,6 +85,11 @@ export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string>
   for (const t of TEMPLATES) {
     await db.taskTemplate.upsert({ where: { code: t.code }, update: {}, create: { ...t, evidence: [...t.evidence], officeId: ids.get('jx')! } });
   }
+  await db.questionnaireTemplate.upsert({
+    where: { code_version: { code: QUESTIONNAIRE.code, version: 1 } },
+    update: {},
+    create: { code: QUESTIONNAIRE.code, version: 1, title: QUESTIONNAIRE.title, questions: QUESTIONNAIRE.questions, officeId: ids.get('jx')! },
+  });
 
   const wanted: Array<[string, PrincipalKind, string]> = [
     ['office jx (江西省产改办)', 'office', 'jx'],

@@ -38,7 +38,7 @@ export async function createWorker({ config, db, client, logger }: WorkerDeps): 
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger }),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: 64,
     shutdownGraceTime: '10 seconds',

@@ -7,7 +7,7 @@ import { computeAndStoreEvaluation } from './evaluation';
  */
 export async function correctReview(
   db: Db,
-  input: { submissionId: string; taskId: string; decision: 'accept' | 'return'; score?: number; comment?: string; reason: string; actor: string; reviewer: string },
+  input: { submissionId: string; taskId: string; decision: 'accept' | 'return'; score?: number; comment?: string; reason: string; actor: string; reviewer: string; minResponses: number },
 ): Promise<{ version: number; taskStatus: 'accepted' | 'returned' }> {
   const before = await db.task.findUniqueOrThrow({ where: { id: input.taskId }, select: { status: true, reviewScore: true, roundId: true } });
   const accept = input.decision === 'accept';
@@ -22,6 +22,6 @@ export async function correctReview(
       data: { actor: input.actor, action: 'review.correct', subject: `submission:${input.submissionId}`, detail: { reason: input.reason, before, after: { decision: input.decision, score: input.score ?? null } } },
     }),
   ]);
-  const { version } = await computeAndStoreEvaluation(db, before.roundId, { actor: input.actor, reason: input.reason, onlyIfNone: false });
+  const { version } = await computeAndStoreEvaluation(db, before.roundId, { actor: input.actor, reason: input.reason, onlyIfNone: false, minResponses: input.minResponses });
   return { version, taskStatus: accept ? 'accepted' : 'returned' };
 }

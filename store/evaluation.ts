@@ -3,7 +3,7 @@ import { rollUp, scoreRound, rank, type Rubric, type UnitInput, type UnitScore }
 import { levelRank, type EscalationLevel, type Grade } from '../domain/vocabulary';
 import type { Db } from '../src/db';
 import type { RoundSpec } from './roundSpec';
-import { satisfactionByUnit } from './satisfaction';
+import { satisfactionByUnit } from './questionnaires';
 
 export interface OfficeResult {
   officeCode: string;
@@ -28,13 +28,13 @@ export interface EvaluationResult {
 }
 
 /** Everything the rubric needs about each unit of a round, read in a handful of queries. */
-export async function loadScoringInputs(db: Db, roundId: string): Promise<UnitInput[]> {
+export async function loadScoringInputs(db: Db, roundId: string, minResponses: number): Promise<UnitInput[]> {
   const [roundUnits, tasks, escalations, accepted, satisfaction] = await Promise.all([
     db.roundUnit.findMany({ where: { roundId }, select: { unit: { select: { id: true, code: true, name: true, officeId: true } } } }),
     db.task.findMany({ where: { roundId }, select: { id: true, unitId: true, code: true, weight: true, status: true, dueAt: true, reviewScore: true } }),
     db.escalation.findMany({ where: { roundId }, select: { taskId: true, level: true } }),
     db.submission.findMany({ where: { status: 'accepted', task: { roundId } }, select: { taskId: true, submittedAt: true } }),
-    satisfactionByUnit(db, roundId),
+    satisfactionByUnit(db, roundId, minResponses),
   ]);
   const highest = new Map<string, EscalationLevel>();
   for (const e of escalations) if (levelRank(e.level) > levelRank(highest.get(e.taskId))) highest.set(e.taskId, e.level);
@@ -65,10 +65,10 @@ async function officesById(db: Db, ids: string[]) {
 }
 
 /** Scores a round from its current record, without storing anything. */
-export async function computeEvaluation(db: Db, roundId: string): Promise<EvaluationResult> {
+export async function computeEvaluation(db: Db, roundId: string, minResponses: number): Promise<EvaluationResult> {
   const round = await db.round.findUniqueOrThrow({ where: { id: roundId } });
   const rubric = (round.spec as unknown as RoundSpec).rubric;
-  const scores = scoreRound(await loadScoringInputs(db, roundId), rubric);
+  const scores = scoreRound(await loadScoringInputs(db, roundId, minResponses), rubric);
   const offices = await officesById(db, scores.map((s) => s.officeId));
   return {
     roundId,
@@ -86,10 +86,14 @@ export async function computeEvaluation(db: Db, roundId: string): Promise<Evalua
  * Freezes the current scores as the next version. With `onlyIfNone`, a round that already
  * has a version keeps it: closing twice (an activity retry) never makes a second one.
  */
-export async function computeAndStoreEvaluation(db: Db, roundId: string, opts: { actor: string; reason: string | null; onlyIfNone: boolean }): Promise<{ version: number }> {
+export async function computeAndStoreEvaluation(
+  db: Db,
+  roundId: string,
+  opts: { actor: string; reason: string | null; onlyIfNone: boolean; minResponses: number },
+): Promise<{ version: number }> {
   const latest = await db.evaluation.findFirst({ where: { roundId }, orderBy: { version: 'desc' }, include: { units: true } });
   if (latest && opts.onlyIfNone) return { version: latest.version };
-  const result = await computeEvaluation(db, roundId);
+  const result = await computeEvaluation(db, roundId, opts.minResponses);
   const version = (latest?.version ?? 0) + 1;
   const before = new Map((latest?.units ?? []).map((u) => [u.unitCode, u]));
   const diff = latest

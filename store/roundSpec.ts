@@ -1,4 +1,5 @@
 import type { EscalationPolicy } from '../domain/escalation';
+import type { ContradictionRule } from '../domain/questionnaire';
 import type { Rubric } from '../domain/scoring';
 
 /** What a round was launched with, stored as accepted so every later step reads the same. */
@@ -6,5 +7,5 @@ export interface RoundSpec {
   tasks: Array<{ templateCode: string; dueDate?: string }>;
   escalationPolicy: EscalationPolicy;
   rubric: Rubric;
-  questionnaire?: { templateCode: string; windows: Array<{ opensAt: string; closesAt: string }> };
+  questionnaire?: { templateCode: string; templateVersion: number; contradiction: ContradictionRule };
 }

@@ -120,3 +120,13 @@ export const getRoundProgressQuery = defineQuery<RoundProgress>('getRoundProgres
 
 export const webhookWorkflowId = (webhookId: string) => `webhook-${webhookId}`;
 export const notificationsQueuedSignal = defineSignal('notificationsQueued');
+
+export const windowWorkflowId = (windowId: string) => `qwindow-${windowId}`;
+export const closeWindowSignal = defineSignal('closeWindow');
+
+export interface WindowPlan {
+  opensAt: number;
+  closesAt: number;
+  /** Instants at which observers who have not answered are reminded. */
+  reminders: number[];
+}

@@ -1,3 +1,4 @@
 export { superviseRound } from './superviseRound';
 export { superviseUnit } from './superviseUnit';
 export { deliverWebhook } from './deliverWebhook';
+export { runQuestionnaireWindow } from './runQuestionnaireWindow';

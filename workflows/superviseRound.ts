@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
   cancelRoundSignal,
@@ -55,6 +55,9 @@ export async function superviseRound(input: SuperviseRoundInput): Promise<{ outc
   setHandler(getRoundProgressQuery, () => progress);
 
   await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE }), progress);
+  // Rounds started before questionnaires existed have no windows to run.
+  const withWindows = patched('questionnaire-windows');
+  if (withWindows) await acts.startWindowWorkflows({ roundId });
   progress.phase = 'open';
 
   const untilClose = Date.parse(input.closesAt) - Date.now();
@@ -64,6 +67,7 @@ export async function superviseRound(input: SuperviseRoundInput): Promise<{ outc
   progress.phase = 'closing';
   await acts.setRoundStatus({ roundId, status: outcome === 'closed' ? 'closing' : 'cancelled', at: Date.now() });
   await inBatches(input.unitCount, (batch) => fanOut.closeUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE, outcome }), progress);
+  if (withWindows) await fanOut.closeWindowWorkflows({ roundId });
   if (outcome === 'closed') {
     await acts.computeEvaluation({ roundId, final: true, at: Date.now(), actor: requested?.actor ?? 'schedule' });
     await acts.setRoundStatus({ roundId, status: 'closed', at: Date.now() });

@@ -1,18 +1,20 @@
 import { EvaluationQuery, EvaluationView, GRADE_LABELS, RoundUnitParams, UnitCodeParams } from '../../domain/schemas/evaluation';
 import { IdParams, z } from '../../domain/schemas/common';
+import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
 import { computeEvaluation, officeRollups, readStoredEvaluation, type EvaluationResult } from '../../store/evaluation';
+import { roundContradictions } from '../../store/questionnaires';
 import type { Principal } from '../auth';
 import { notFound } from '../problem';
 import type { Routes } from '../route';
 import { visibleRound, visibleUnit } from '../scope';
 
 /** The stored version asked for, the latest stored one, or, while the round is open, a live provisional one. */
-export async function evaluationFor(db: Db, principal: Principal, roundId: string, version?: number): Promise<EvaluationResult> {
+export async function evaluationFor(db: Db, config: Config, principal: Principal, roundId: string, version?: number): Promise<EvaluationResult> {
   const round = await visibleRound(db, principal, roundId);
   const stored = await readStoredEvaluation(db, round.id, version);
   if (version && !stored) throw notFound(`evaluation version ${version}`);
-  const result = stored ?? (await computeEvaluation(db, round.id));
+  const result = stored ?? (await computeEvaluation(db, round.id, config.DUBAN_MIN_RESPONSES_FOR_UNIT));
   const mine = principal.office ? (u: EvaluationResult['units'][number]) => u.officePath.startsWith(principal.office!.path) : (u: EvaluationResult['units'][number]) => u.unitId === principal.unit!.id;
   return { ...result, units: result.units.filter(mine) };
 }
@@ -27,20 +29,24 @@ export function evaluationRows(units: EvaluationResult['units']): string[][] {
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function evaluationRoutes(routes: Routes, { db }: { db: Db }) {
+export function evaluationRoutes(routes: Routes, { db, config }: { db: Db; config: Config }) {
   routes
     .add({
       method: 'get', path: '/rounds/{id}/evaluation', summary: 'Scores, grades, ranks and office roll-ups; a unit sees its own row only', tags: ['Evaluation'], roles: ['office', 'unit'],
       params: IdParams, query: EvaluationQuery, response: EvaluationView,
       handler: async ({ params, query, principal }) => {
-        const result = await evaluationFor(db, principal, params.id, query.version);
+        const result = await evaluationFor(db, config, principal, params.id, query.version);
+        const flags = principal.office ? new Map((await roundContradictions(db, result.roundId, result.units.map((u) => u.unitId))).map((c) => [c.unitCode, c.flags])) : null;
         return {
           roundId: result.roundId,
           status: result.status,
           version: result.version,
           createdAt: result.createdAt,
           reason: result.reason,
-          units: result.units.map((u) => ({ unitCode: u.unitCode, unitName: u.unitName, officeCode: u.officeCode, scores: u.scores, total: u.total, grade: u.grade, rank: u.rank })),
+          units: result.units.map((u) => ({
+            unitCode: u.unitCode, unitName: u.unitName, officeCode: u.officeCode, scores: u.scores, total: u.total, grade: u.grade, rank: u.rank,
+            ...(flags ? { flags: flags.get(u.unitCode) ?? [] } : {}),
+          })),
           offices: principal.office ? await officeRollups(db, result.units, principal.office.path) : [],
         };
       },
@@ -49,7 +55,7 @@ export function evaluationRoutes(routes: Routes, { db }: { db: Db }) {
       method: 'get', path: '/rounds/{id}/evaluation/units/{code}', summary: 'How each component of a unit\'s score was computed, with the counted inputs', tags: ['Evaluation'], roles: ['office', 'unit'],
       params: RoundUnitParams, query: EvaluationQuery,
       handler: async ({ params, query, principal }) => {
-        const result = await evaluationFor(db, principal, params.id, query.version);
+        const result = await evaluationFor(db, config, principal, params.id, query.version);
         const unit = result.units.find((u) => u.unitCode === params.code);
         if (!unit) throw notFound(`unit ${params.code} in this evaluation`);
         return { roundId: result.roundId, status: result.status, version: result.version, unitCode: unit.unitCode, unitName: unit.unitName, scores: unit.scores, total: unit.total, grade: unit.grade, rank: unit.rank, rubric: result.rubric, explanation: unit.explanation };
@@ -59,7 +65,7 @@ export function evaluationRoutes(routes: Routes, { db }: { db: Db }) {
       method: 'get', path: '/rounds/{id}/evaluation.csv', summary: 'The evaluation as CSV (UTF-8 with BOM, Chinese headers)', tags: ['Evaluation'], roles: ['office', 'unit'],
       params: IdParams, query: EvaluationQuery, produces: 'text/csv',
       handler: async ({ params, query, principal, res }) => {
-        const result = await evaluationFor(db, principal, params.id, query.version);
+        const result = await evaluationFor(db, config, principal, params.id, query.version);
         const lines = [CSV_HEADERS, ...evaluationRows(result.units)].map((row) => row.map(csvCell).join(','));
         res
           .type('text/csv; charset=utf-8')

@@ -4,6 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { IdParams, z } from '../../domain/schemas/common';
 import { EscalationPolicyInput, LaunchRoundBody, ListEscalationsQuery, ListRoundsQuery, ListTasksQuery, RoundView, RubricInput } from '../../domain/schemas/rounds';
 import { TaskView } from '../../domain/schemas/tasks';
+import { DEFAULT_CONTRADICTION_RULE, cadenceWindows } from '../../domain/questionnaire';
 import { shanghaiDate } from '../../domain/time';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
@@ -67,13 +68,14 @@ export function roundRoutes(routes: Routes, { db, client, config }: Deps) {
           res.location(`/api/v1/rounds/${id}`);
           return { id, status: existing.status };
         }
-        const { unitIds, ...spec } = await resolveLaunch(db, principal, body);
         const launchedAt = new Date();
+        const { unitIds, windows, ...spec } = await resolveLaunch(db, principal, body, launchedAt);
         await db.$transaction([
           db.round.create({
             data: { id, officeId: principal.office!.id, title: body.title, period: body.period, spec: spec as object, launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: principal.tokenId },
           }),
           db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
+          db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
         ]);
         try {
           await client.workflow.start<typeof superviseRound>('superviseRound', {
@@ -83,7 +85,7 @@ export function roundRoutes(routes: Routes, { db, client, config }: Deps) {
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           });
         } catch (err) {
-          await db.$transaction([db.roundUnit.deleteMany({ where: { roundId: id } }), db.round.delete({ where: { id } })]);
+          await db.$transaction([db.roundUnit.deleteMany({ where: { roundId: id } }), db.questionnaireWindow.deleteMany({ where: { roundId: id } }), db.round.delete({ where: { id } })]);
           throw err;
         }
         res.location(`/api/v1/rounds/${id}`);
@@ -171,7 +173,12 @@ export function roundRoutes(routes: Routes, { db, client, config }: Deps) {
 }
 
 /** Checks every reference in a launch request against what the office may use; 400 names each bad one. */
-async function resolveLaunch(db: Db, principal: Principal, body: LaunchRoundBody): Promise<RoundSpec & { unitIds: string[] }> {
+async function resolveLaunch(
+  db: Db,
+  principal: Principal,
+  body: LaunchRoundBody,
+  launchedAt: Date,
+): Promise<RoundSpec & { unitIds: string[]; windows: Array<{ templateId: string; opensAt: Date; closesAt: Date }> }> {
   const errors: FieldError[] = [];
   const units = await db.unit.findMany({ where: { code: { in: body.unitCodes }, ...unitWhere(principal) }, select: { id: true, code: true } });
   const unitByCode = new Map(units.map((u) => [u.code, u.id]));
@@ -184,16 +191,21 @@ async function resolveLaunch(db: Db, principal: Principal, body: LaunchRoundBody
     if (!templates.some((x) => x.code === t.templateCode)) errors.push({ path: `tasks.${i}.templateCode`, message: `unknown task template ${t.templateCode}`, in: 'body' });
     if (t.dueDate && t.dueDate < today) errors.push({ path: `tasks.${i}.dueDate`, message: 'must not be in the past', in: 'body' });
   });
-  if (body.questionnaire) {
-    const template = await db.questionnaireTemplate.findFirst({ where: { code: body.questionnaire.templateCode } });
-    if (!template) errors.push({ path: 'questionnaire.templateCode', message: `unknown questionnaire template ${body.questionnaire.templateCode}`, in: 'body' });
-  }
+  const plan = body.questionnaire;
+  const template = plan
+    ? await db.questionnaireTemplate.findFirst({ where: { code: plan.templateCode, office: catalogueWhere(principal).office }, orderBy: { version: 'desc' } })
+    : null;
+  if (plan && !template) errors.push({ path: 'questionnaire.templateCode', message: `unknown questionnaire template ${plan.templateCode}`, in: 'body' });
   if (errors.length > 0) throw badRequest(`${errors.length} reference(s) in the round are unknown or invalid`, errors.slice(0, 100));
+  const windows = plan?.windows ?? (plan?.cadence ? cadenceWindows(launchedAt.getTime(), Date.parse(body.closesAt), plan.cadence.every, plan.cadence.openDays) : []);
   return {
     unitIds: body.unitCodes.map((c) => unitByCode.get(c)!),
+    windows: template ? windows.map((w) => ({ templateId: template.id, opensAt: new Date(w.opensAt), closesAt: new Date(w.closesAt) })) : [],
     tasks: body.tasks,
     escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
     rubric: body.rubric ?? RubricInput.parse({}),
-    ...(body.questionnaire ? { questionnaire: body.questionnaire } : {}),
+    ...(plan && template
+      ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } }
+      : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { IdParams, z } from '../../domain/schemas/common';
 import { ExtensionBody, MyTasksQuery, ReviewBody, SubmissionResult, SubmitTaskBody, TaskIdParams, TaskView, WaiveBody } from '../../domain/schemas/tasks';
 import { shanghaiDate } from '../../domain/time';
+import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
 import { correctReview } from '../../store/corrections';
 import { extendTaskUpdate, reviewSubmissionUpdate, submitTaskUpdate, unitWorkflowId, waiveTaskUpdate } from '../../workflows/contracts';
@@ -24,7 +25,7 @@ export function taskView(t: {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export function taskRoutes(routes: Routes, { db, client }: { db: Db; client: Client }) {
+export function taskRoutes(routes: Routes, { db, client, config }: { db: Db; client: Client; config: Config }) {
   const unitWorkflow = (task: { roundId: string; unit: { code: string } }) => client.workflow.getHandle(unitWorkflowId(task.roundId, task.unit.code));
 
   routes
@@ -67,7 +68,7 @@ export function taskRoutes(routes: Routes, { db, client }: { db: Db; client: Cli
         if (task.round.status === 'closed') {
           if (!body.reason) throw badRequest('a correction after close needs a reason', [{ path: 'reason', message: 'required when the round is closed', in: 'body' }]);
           if (submission.status === 'pending' && task.status !== 'submitted') throw conflict('this submission was superseded');
-          const result = await correctReview(db, { submissionId: submission.id, taskId: task.id, decision: body.decision, score: body.score, comment: body.comment, reason: body.reason, actor: principal.actor, reviewer: principal.office!.code });
+          const result = await correctReview(db, { submissionId: submission.id, taskId: task.id, decision: body.decision, score: body.score, comment: body.comment, reason: body.reason, actor: principal.actor, reviewer: principal.office!.code, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT });
           return { submissionId: submission.id, taskStatus: result.taskStatus, evaluationVersion: result.version };
         }
         if (submission.status !== 'pending') throw conflict(`the submission was already ${submission.status}`);

@@ -23,7 +23,11 @@ export const EvaluationView = z
     createdAt: z.string().nullable(),
     reason: z.string().nullable(),
     units: z.array(
-      z.object({ unitCode: z.string(), unitName: z.string(), officeCode: z.string(), scores: Scores, total: z.number(), grade: z.enum(GRADES), rank: z.number().int() }),
+      z.object({
+        unitCode: z.string(), unitName: z.string(), officeCode: z.string(), scores: Scores, total: z.number(), grade: z.enum(GRADES), rank: z.number().int(),
+        flags: z.array(z.object({ category: z.string(), dimension: z.string(), acceptedTasks: z.array(z.string()), observerMean: z.number(), responses: z.number(), threshold: z.number() })).optional()
+          .openapi({ description: 'Offices only: contradictions between accepted tasks and observers\' ratings; a warning, not a score' }),
+      }),
     ),
     offices: z.array(
       z.object({

@@ -1,6 +1,8 @@
 import { DEFAULT_ESCALATION_POLICY, policyProblems } from '../escalation';
 import { COMPONENTS, DEFAULT_RUBRIC } from '../scoring';
-import { ESCALATION_LEVELS, ROUND_STATUSES, TASK_STATUSES } from '../vocabulary';
+import { DEFAULT_CONTRADICTION_RULE } from '../questionnaire';
+import { DIMENSIONS, ESCALATION_LEVELS, ROUND_STATUSES, TASK_STATUSES } from '../vocabulary';
+import { CadenceInput } from './questionnaires';
 import { Code, DateString, Instant, Name, Page, z } from './common';
 
 const unique = <T>(items: T[]) => new Set(items).size === items.length;
@@ -51,20 +53,34 @@ export const RubricInput = z
   .strict()
   .openapi('Rubric');
 
+const WindowsInput = z
+  .array(z.object({ opensAt: Instant, closesAt: Instant }).strict())
+  .min(1)
+  .max(60)
+  .superRefine((ws, ctx) =>
+    ws.forEach((w, i) => {
+      if (Date.parse(w.closesAt) <= Date.parse(w.opensAt)) ctx.addIssue({ code: 'custom', path: [i, 'closesAt'], message: 'must be after opensAt' });
+    }),
+  );
+
 export const QuestionnairePlanInput = z
   .object({
     templateCode: Code,
-    windows: z
-      .array(z.object({ opensAt: Instant, closesAt: Instant }).strict())
-      .min(1)
-      .max(60)
-      .superRefine((ws, ctx) =>
-        ws.forEach((w, i) => {
-          if (Date.parse(w.closesAt) <= Date.parse(w.opensAt)) ctx.addIssue({ code: 'custom', path: [i, 'closesAt'], message: 'must be after opensAt' });
-        }),
-      ),
+    windows: WindowsInput.optional(),
+    cadence: CadenceInput.optional().openapi({ description: 'Windows opening every week or month from the launch until the round closes' }),
+    contradiction: z
+      .object({
+        threshold: z.number().min(0).max(100).default(DEFAULT_CONTRADICTION_RULE.threshold),
+        minResponses: z.number().int().min(1).max(100).default(DEFAULT_CONTRADICTION_RULE.minResponses),
+        categoryDimensions: z.record(z.string(), z.enum(DIMENSIONS)).default(DEFAULT_CONTRADICTION_RULE.categoryDimensions),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
+  .superRefine((q, ctx) => {
+    if (!q.windows === !q.cadence) ctx.addIssue({ code: 'custom', path: ['windows'], message: 'give either windows or cadence, not both or neither' });
+  })
   .openapi('QuestionnairePlan');
 
 export const RoundTaskInput = z.object({ templateCode: Code, dueDate: DateString.optional() }).strict();
@@ -87,6 +103,9 @@ export const LaunchRoundBody = RoundBodyBase.extend({ closesAt: Instant })
   .strict()
   .superRefine((b, ctx) => {
     if (Date.parse(b.closesAt) <= Date.now()) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be in the future' });
+    b.questionnaire?.windows?.forEach((w, i) => {
+      if (Date.parse(w.closesAt) > Date.parse(b.closesAt)) ctx.addIssue({ code: 'custom', path: ['questionnaire', 'windows', i, 'closesAt'], message: 'must not be after the round closes' });
+    });
   })
   .openapi('LaunchRound');
 export type LaunchRoundBody = z.infer<typeof LaunchRoundBody>;

@@ -17,6 +17,26 @@ interface Started<T> {
   stop?: () => Promise<void>;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Two stacks on one data directory would delete or share each other's servers.
+function claimDataDir(dataDir: string): () => void {
+  const ownerFile = path.join(dataDir, 'stack.pid');
+  const owner = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : NaN);
+  if (owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(`another duban stack (pid ${owner}) is using ${dataDir}; stop it first (or delete ${ownerFile} if that pid is not duban)`);
+  }
+  fs.writeFileSync(ownerFile, String(process.pid));
+  return () => fs.rmSync(ownerFile, { force: true });
+}
+
 /**
  * PostgreSQL and Temporal for `npm start` (persistent, fixed ports when free) or tests (fresh, free ports).
  * DATABASE_URL and TEMPORAL_ADDRESS from the environment replace the local servers.
@@ -26,6 +46,7 @@ export async function startLocalStack(opts: { dataDir: string; persistent: boole
   const dataDir = path.resolve(opts.dataDir);
   const pgDir = path.join(dataDir, 'pg');
   fs.mkdirSync(dataDir, { recursive: true });
+  const release = claimDataDir(dataDir);
 
   const database = async (): Promise<Started<string>> => {
     if (process.env.DATABASE_URL) return { value: process.env.DATABASE_URL };
@@ -54,6 +75,7 @@ export async function startLocalStack(opts: { dataDir: string; persistent: boole
     if (stopped) return;
     stopped = true;
     for (const s of started.reverse()) await s();
+    release();
   };
   try {
     if (db.status === 'rejected') throw db.reason;

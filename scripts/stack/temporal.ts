@@ -63,7 +63,12 @@ export async function ensureTemporalCli(log: Log): Promise<string | null> {
   const buildLog = path.join(cacheDir(), 'go-install-temporal.log');
   log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install; the first build takes several minutes (output: ${buildLog})`);
   const started = Date.now();
-  await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { ...process.env, GOBIN: binDir }, buildLog);
+  try {
+    await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { ...process.env, GOBIN: binDir }, buildLog);
+  } catch (e) {
+    log(`go install of the Temporal CLI failed: ${(e as Error).message}`);
+    return null;
+  }
   log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s: ${cached}`);
   return cached;
 }
@@ -138,7 +143,7 @@ export async function startTemporalDevServer(opts: {
   const cli = await ensureTemporalCli(opts.log);
 
   if (!cli) {
-    opts.log('no Temporal CLI and no Go toolchain; falling back to the SDK download of the dev server (needs internet)');
+    opts.log('no Temporal CLI found or built; falling back to the SDK download of the dev server (needs internet)');
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
       server: { ip: '127.0.0.1', port, uiPort, ui: true, dbFilename: opts.dbFile, namespace },

@@ -1,0 +1,58 @@
+import { DIMENSIONS, QUESTION_KINDS } from '../vocabulary';
+import { Code, Instant, Name, Uuid, z } from './common';
+
+export const QuestionInput = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" or "-", at most 40'),
+    text: z.string().trim().min(1).max(1000),
+    kind: z.enum(QUESTION_KINDS),
+    options: z.array(z.string().trim().min(1).max(200)).min(2).max(30).optional(),
+    dimension: z.enum(DIMENSIONS).optional(),
+    required: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    const choice = q.kind === 'single' || q.kind === 'multi';
+    if (choice && !q.options) ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${q.kind} question needs options` });
+    if (!choice && q.options) ctx.addIssue({ code: 'custom', path: ['options'], message: `a ${q.kind} question takes no options` });
+  });
+
+export const CreateQuestionnaireTemplateBody = z
+  .object({
+    code: Code,
+    title: Name,
+    questions: z
+      .array(QuestionInput)
+      .min(1)
+      .max(100)
+      .superRefine((qs, ctx) => {
+        const seen = new Set<string>();
+        qs.forEach((q, i) => {
+          if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `question id ${q.id} repeats` });
+          seen.add(q.id);
+        });
+      }),
+  })
+  .strict()
+  .openapi('CreateQuestionnaireTemplate', { description: 'Posting an existing code makes a new version; earlier versions stay as they were.' });
+
+export const QuestionnaireTemplateView = z
+  .object({ code: z.string(), version: z.number().int(), title: z.string(), questions: z.array(QuestionInput), officeCode: z.string() })
+  .openapi('QuestionnaireTemplate');
+
+export const SubmitResponseBody = z
+  .object({ answers: z.record(z.string(), z.union([z.number(), z.string(), z.array(z.string())])) })
+  .strict()
+  .openapi('QuestionnaireResponse');
+
+export const WindowParams = z.object({ windowId: Uuid });
+
+export const CadenceInput = z
+  .object({
+    every: z.enum(['week', 'month']),
+    /** Calendar days each window stays open. */
+    openDays: z.number().int().min(1).max(31).default(7),
+  })
+  .strict();
+
+export { Instant };
