@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createIssuingActivities } from './issuing';
+import { createProgrammeActivities } from './programmes';
 import { createQuestionnaireActivities } from './questionnaires';
 import { createRoundActivities } from './rounds';
 import { createTaskActivities } from './tasks';
@@ -15,5 +16,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoundActivities(deps),
     ...createWebhookActivities(deps),
     ...createQuestionnaireActivities(deps),
+    ...createProgrammeActivities(deps),
   };
 }

@@ -10,9 +10,13 @@ import { authenticate } from './auth';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { Routes } from './route';
+import { auditRoutes } from './routes/audit';
+import { burdenRoutes } from './routes/burden';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
+import { evaluationExportRoutes } from './routes/evaluationExports';
+import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
@@ -51,8 +55,12 @@ export function createApp(deps: AppDeps): express.Express {
   roundRoutes(routes, deps);
   taskRoutes(routes, deps);
   evaluationRoutes(routes, deps);
+  evaluationExportRoutes(routes, deps);
+  auditRoutes(routes, deps);
+  burdenRoutes(routes, deps);
   webhookRoutes(routes, deps);
   questionnaireRoutes(routes, deps);
+  programmeRoutes(routes, deps);
   const document = openApiDocument(registry);
 
   app.get('/healthz', (_req, res) => {

@@ -1,11 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { InvalidInput } from '../domain/errors';
 import type { Logger } from '../src/logger';
 
-export interface FieldError {
-  path: string;
-  message: string;
-  in?: 'body' | 'query' | 'params' | 'header';
-}
+export type { FieldProblem as FieldError } from '../domain/errors';
+import type { FieldProblem as FieldError } from '../domain/errors';
 
 /** Every error the API answers with; the middleware below renders it as RFC 9457 problem+json. */
 export class AppError extends Error {
@@ -44,6 +42,7 @@ export const notFoundHandler: RequestHandler = (req) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof AppError) return sendProblem(res, err);
+    if (err instanceof InvalidInput) return sendProblem(res, badRequest(err.message, err.errors));
     // body-parser's errors carry a status and a type; malformed JSON is the common one.
     if (err && typeof err === 'object' && 'type' in err && err.type === 'entity.parse.failed') {
       return sendProblem(res, badRequest('the body is not valid JSON', [{ path: '', message: String((err as Error).message), in: 'body' }]));

@@ -2,6 +2,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../src/db';
 import type { Principal } from './auth';
 import { notFound } from './problem';
+import { unitWhere } from '../store/visibility';
 
 /**
  * What each principal may see. An office sees its subtree of offices and their units; a
@@ -12,11 +13,7 @@ export function officePath(p: Principal): string {
   return p.office.path;
 }
 
-export function unitWhere(p: Principal): Prisma.UnitWhereInput {
-  if (p.office) return { office: { path: { startsWith: p.office.path } } };
-  if (p.unit) return { id: p.unit.id };
-  return { id: { in: [] } };
-}
+export { unitWhere };
 
 export async function visibleOffice(db: Db, p: Principal, code: string) {
   const office = await db.office.findUnique({ where: { code } });

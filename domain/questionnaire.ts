@@ -1,3 +1,4 @@
+import { addShanghaiMonths } from './time';
 import type { Dimension } from './vocabulary';
 
 export interface Question {
@@ -116,9 +117,7 @@ export function contradictions(
 export function cadenceWindows(launch: number, closesAt: number, every: 'week' | 'month', openDays: number): Array<{ opensAt: string; closesAt: string }> {
   const windows: Array<{ opensAt: string; closesAt: string }> = [];
   for (let k = 0; windows.length < 60; k++) {
-    const start = new Date(launch);
-    if (every === 'week') start.setUTCDate(start.getUTCDate() + 7 * k);
-    else start.setUTCMonth(start.getUTCMonth() + k);
+    const start = new Date(every === 'week' ? launch + 7 * k * 86_400_000 : addShanghaiMonths(launch, k));
     if (start.getTime() >= closesAt) break;
     const end = Math.min(start.getTime() + openDays * 86_400_000, closesAt);
     windows.push({ opensAt: start.toISOString(), closesAt: new Date(end).toISOString() });

@@ -130,3 +130,9 @@ export interface WindowPlan {
   /** Instants at which observers who have not answered are reminded. */
   reminders: number[];
 }
+
+export interface ProgrammeRunResult {
+  roundId: string | null;
+  period: string;
+  skipped?: string;
+}

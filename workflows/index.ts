@@ -2,3 +2,4 @@ export { superviseRound } from './superviseRound';
 export { superviseUnit } from './superviseUnit';
 export { deliverWebhook } from './deliverWebhook';
 export { runQuestionnaireWindow } from './runQuestionnaireWindow';
+export { launchProgrammeRound } from './launchProgrammeRound';

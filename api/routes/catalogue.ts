@@ -1,16 +1,10 @@
 import { CreateTaskTemplateBody, TaskTemplateView } from '../../domain/schemas/catalogue';
 import { z } from '../../domain/schemas/common';
 import type { Db } from '../../src/db';
-import type { Principal } from '../auth';
+import { catalogueWhere } from '../../store/visibility';
 import type { Routes } from '../route';
 import { uniquely } from './directory';
 
-/** Offices on the caller's path up to the root, and every office below it, share templates. */
-export function catalogueWhere(p: Principal) {
-  const path = p.office!.path;
-  const ancestors = path.split('/').filter(Boolean);
-  return { office: { OR: [{ path: { startsWith: path } }, { code: { in: ancestors } }] } };
-}
 
 export function catalogueRoutes(routes: Routes, { db }: { db: Db }) {
   routes

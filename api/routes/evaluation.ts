@@ -2,6 +2,7 @@ import { EvaluationQuery, EvaluationView, GRADE_LABELS, RoundUnitParams, UnitCod
 import { IdParams, z } from '../../domain/schemas/common';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
+import { burdenForRound } from '../../store/burden';
 import { computeEvaluation, officeRollups, readStoredEvaluation, type EvaluationResult } from '../../store/evaluation';
 import { roundContradictions } from '../../store/questionnaires';
 import type { Principal } from '../auth';
@@ -37,6 +38,7 @@ export function evaluationRoutes(routes: Routes, { db, config }: { db: Db; confi
       handler: async ({ params, query, principal }) => {
         const result = await evaluationFor(db, config, principal, params.id, query.version);
         const flags = principal.office ? new Map((await roundContradictions(db, result.roundId, result.units.map((u) => u.unitId))).map((c) => [c.unitCode, c.flags])) : null;
+        const burden = principal.office ? await burdenForRound(db, result.roundId, principal.office.path) : null;
         return {
           roundId: result.roundId,
           status: result.status,
@@ -46,6 +48,7 @@ export function evaluationRoutes(routes: Routes, { db, config }: { db: Db; confi
           units: result.units.map((u) => ({
             unitCode: u.unitCode, unitName: u.unitName, officeCode: u.officeCode, scores: u.scores, total: u.total, grade: u.grade, rank: u.rank,
             ...(flags ? { flags: flags.get(u.unitCode) ?? [] } : {}),
+            ...(burden ? { burden: burden.get(u.unitId) ?? { tasks: 0, questionnaires: 0, notices: 0 } } : {}),
           })),
           offices: principal.office ? await officeRollups(db, result.units, principal.office.path) : [],
         };

@@ -8,7 +8,7 @@ import type { Principal } from '../auth';
 import { badRequest, conflict, gone, notFound } from '../problem';
 import type { Routes } from '../route';
 import { roundWhere, unitWhere, visibleRound } from '../scope';
-import { catalogueWhere } from './catalogue';
+import { catalogueWhere } from '../../store/visibility';
 import { uniquely } from './directory';
 
 type TemplateRow = { code: string; version: number; title: string; questions: unknown; office: { code: string } };

@@ -1,21 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { IdParams, z } from '../../domain/schemas/common';
-import { EscalationPolicyInput, LaunchRoundBody, ListEscalationsQuery, ListRoundsQuery, ListTasksQuery, RoundView, RubricInput } from '../../domain/schemas/rounds';
+import { LaunchRoundBody, ListEscalationsQuery, ListRoundsQuery, ListTasksQuery, RoundView } from '../../domain/schemas/rounds';
 import { TaskView } from '../../domain/schemas/tasks';
-import { DEFAULT_CONTRADICTION_RULE, cadenceWindows } from '../../domain/questionnaire';
-import { shanghaiDate } from '../../domain/time';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
-import type { RoundSpec } from '../../store/roundSpec';
+import { uuidFromKey } from '../../src/ids';
+import { launchRound } from '../../store/launch';
 import { cancelRoundSignal, closeRoundSignal, roundWorkflowId } from '../../workflows/contracts';
-import type { superviseRound } from '../../workflows/superviseRound';
 import type { Principal } from '../auth';
-import { badRequest, conflict, forbidden, type FieldError } from '../problem';
+import { conflict, forbidden } from '../problem';
 import type { Routes } from '../route';
 import { roundWhere, unitWhere, visibleRound, visibleUnit } from '../scope';
-import { catalogueWhere } from './catalogue';
 import { roundCounts } from './counts';
 import { taskView } from './tasks';
 
@@ -27,9 +23,7 @@ interface Deps {
 
 /** A launch retried with the same Idempotency-Key maps to the same round id. */
 function roundIdFor(principal: Principal, key: string | undefined): string {
-  if (!key) return randomUUID();
-  const h = createHash('sha256').update(`${principal.tokenId}:${key}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return key ? uuidFromKey(`${principal.tokenId}:${key}`) : randomUUID();
 }
 
 type RoundRow = Awaited<ReturnType<typeof visibleRound>>;
@@ -62,34 +56,9 @@ export function roundRoutes(routes: Routes, { db, client, config }: Deps) {
       method: 'post', path: '/rounds', summary: 'Launch a supervision round', tags: ['Rounds'], roles: ['office'], body: LaunchRoundBody, status: 202,
       response: z.object({ id: z.string(), status: z.literal('open') }), errors: [409],
       handler: async ({ body, principal, req, res }) => {
-        const id = roundIdFor(principal, req.get('idempotency-key'));
-        const existing = await db.round.findUnique({ where: { id } });
-        if (existing) {
-          res.location(`/api/v1/rounds/${id}`);
-          return { id, status: existing.status };
-        }
-        const launchedAt = new Date();
-        const { unitIds, windows, ...spec } = await resolveLaunch(db, principal, body, launchedAt);
-        await db.$transaction([
-          db.round.create({
-            data: { id, officeId: principal.office!.id, title: body.title, period: body.period, spec: spec as object, launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: principal.tokenId },
-          }),
-          db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
-          db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
-        ]);
-        try {
-          await client.workflow.start<typeof superviseRound>('superviseRound', {
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            workflowId: roundWorkflowId(id),
-            args: [{ roundId: id, closesAt: body.closesAt, unitCount: unitIds.length }],
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          });
-        } catch (err) {
-          await db.$transaction([db.roundUnit.deleteMany({ where: { roundId: id } }), db.questionnaireWindow.deleteMany({ where: { roundId: id } }), db.round.delete({ where: { id } })]);
-          throw err;
-        }
-        res.location(`/api/v1/rounds/${id}`);
-        return { id, status: 'open' };
+        const launched = await launchRound({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE }, { office: principal.office!, tokenId: principal.tokenId }, body, roundIdFor(principal, req.get('idempotency-key')));
+        res.location(`/api/v1/rounds/${launched.id}`);
+        return { id: launched.id, status: launched.status };
       },
     })
     .add({
@@ -170,42 +139,4 @@ export function roundRoutes(routes: Routes, { db, client, config }: Deps) {
         }));
       },
     });
-}
-
-/** Checks every reference in a launch request against what the office may use; 400 names each bad one. */
-async function resolveLaunch(
-  db: Db,
-  principal: Principal,
-  body: LaunchRoundBody,
-  launchedAt: Date,
-): Promise<RoundSpec & { unitIds: string[]; windows: Array<{ templateId: string; opensAt: Date; closesAt: Date }> }> {
-  const errors: FieldError[] = [];
-  const units = await db.unit.findMany({ where: { code: { in: body.unitCodes }, ...unitWhere(principal) }, select: { id: true, code: true } });
-  const unitByCode = new Map(units.map((u) => [u.code, u.id]));
-  body.unitCodes.forEach((code, i) => {
-    if (!unitByCode.has(code)) errors.push({ path: `unitCodes.${i}`, message: `unknown unit ${code}`, in: 'body' });
-  });
-  const templates = await db.taskTemplate.findMany({ where: { code: { in: body.tasks.map((t) => t.templateCode) }, ...catalogueWhere(principal) }, select: { code: true } });
-  const today = shanghaiDate(Date.now());
-  body.tasks.forEach((t, i) => {
-    if (!templates.some((x) => x.code === t.templateCode)) errors.push({ path: `tasks.${i}.templateCode`, message: `unknown task template ${t.templateCode}`, in: 'body' });
-    if (t.dueDate && t.dueDate < today) errors.push({ path: `tasks.${i}.dueDate`, message: 'must not be in the past', in: 'body' });
-  });
-  const plan = body.questionnaire;
-  const template = plan
-    ? await db.questionnaireTemplate.findFirst({ where: { code: plan.templateCode, office: catalogueWhere(principal).office }, orderBy: { version: 'desc' } })
-    : null;
-  if (plan && !template) errors.push({ path: 'questionnaire.templateCode', message: `unknown questionnaire template ${plan.templateCode}`, in: 'body' });
-  if (errors.length > 0) throw badRequest(`${errors.length} reference(s) in the round are unknown or invalid`, errors.slice(0, 100));
-  const windows = plan?.windows ?? (plan?.cadence ? cadenceWindows(launchedAt.getTime(), Date.parse(body.closesAt), plan.cadence.every, plan.cadence.openDays) : []);
-  return {
-    unitIds: body.unitCodes.map((c) => unitByCode.get(c)!),
-    windows: template ? windows.map((w) => ({ templateId: template.id, opensAt: new Date(w.opensAt), closesAt: new Date(w.closesAt) })) : [],
-    tasks: body.tasks,
-    escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
-    rubric: body.rubric ?? RubricInput.parse({}),
-    ...(plan && template
-      ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } }
-      : {}),
-  };
 }

@@ -1,4 +1,5 @@
 import { GRADES } from '../vocabulary';
+import { Burden } from './burden';
 import { Code, z } from './common';
 
 export const GRADE_LABELS = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' } as const;
@@ -27,6 +28,7 @@ export const EvaluationView = z
         unitCode: z.string(), unitName: z.string(), officeCode: z.string(), scores: Scores, total: z.number(), grade: z.enum(GRADES), rank: z.number().int(),
         flags: z.array(z.object({ category: z.string(), dimension: z.string(), acceptedTasks: z.array(z.string()), observerMean: z.number(), responses: z.number(), threshold: z.number() })).optional()
           .openapi({ description: 'Offices only: contradictions between accepted tasks and observers\' ratings; a warning, not a score' }),
+        burden: Burden.optional().openapi({ description: 'Offices only: what this round asked of the unit (减轻基层负担)' }),
       }),
     ),
     offices: z.array(

@@ -1,0 +1,20 @@
+import { z } from './common';
+
+export const Burden = z
+  .object({
+    tasks: z.number().int(),
+    questionnaires: z.number().int(),
+    notices: z.number().int(),
+  })
+  .openapi('Burden', { description: '减轻基层负担: tasks issued to the unit, questionnaire windows its observers were asked to answer, and notices about it or addressed to its observers' });
+
+export const BurdenQuery = z.object({ period: z.string().trim().min(1).max(40).openapi({ example: '2026Q4' }) });
+
+export const BurdenView = z
+  .object({
+    period: z.string(),
+    units: z.array(
+      Burden.extend({ unitCode: z.string(), unitName: z.string(), officeCode: z.string(), rounds: z.number().int(), total: z.number().int() }),
+    ),
+  })
+  .openapi('BurdenReport');

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "programmes" ADD COLUMN     "overlap" TEXT NOT NULL DEFAULT 'skip';

@@ -1,0 +1,89 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { InvalidInput, type FieldProblem } from '../domain/errors';
+import { DEFAULT_CONTRADICTION_RULE, cadenceWindows } from '../domain/questionnaire';
+import { EscalationPolicyInput, RubricInput, type LaunchRoundBody } from '../domain/schemas/rounds';
+import { shanghaiDate } from '../domain/time';
+import type { Db } from '../src/db';
+import { roundWorkflowId } from '../workflows/contracts';
+import type { superviseRound } from '../workflows/superviseRound';
+import type { RoundSpec } from './roundSpec';
+import { catalogueWhere, unitWhere, type Viewer } from './visibility';
+
+export interface Launcher extends Viewer {
+  office: { id: string; path: string };
+  tokenId?: string;
+}
+
+/** Checks every reference in a launch request against what the office may use; each bad one is named. */
+export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoundBody, launchedAt: Date) {
+  const errors: FieldProblem[] = [];
+  const units = await db.unit.findMany({ where: { code: { in: body.unitCodes }, ...unitWhere(launcher) }, select: { id: true, code: true } });
+  const unitByCode = new Map(units.map((u) => [u.code, u.id]));
+  body.unitCodes.forEach((code, i) => {
+    if (!unitByCode.has(code)) errors.push({ path: `unitCodes.${i}`, message: `unknown unit ${code}`, in: 'body' });
+  });
+  const templates = await db.taskTemplate.findMany({ where: { code: { in: body.tasks.map((t) => t.templateCode) }, ...catalogueWhere(launcher) }, select: { code: true } });
+  const today = shanghaiDate(launchedAt);
+  body.tasks.forEach((t, i) => {
+    if (!templates.some((x) => x.code === t.templateCode)) errors.push({ path: `tasks.${i}.templateCode`, message: `unknown task template ${t.templateCode}`, in: 'body' });
+    if (t.dueDate && t.dueDate < today) errors.push({ path: `tasks.${i}.dueDate`, message: 'must not be in the past', in: 'body' });
+  });
+  const plan = body.questionnaire;
+  const template = plan ? await db.questionnaireTemplate.findFirst({ where: { code: plan.templateCode, ...catalogueWhere(launcher) }, orderBy: { version: 'desc' } }) : null;
+  if (plan && !template) errors.push({ path: 'questionnaire.templateCode', message: `unknown questionnaire template ${plan.templateCode}`, in: 'body' });
+  if (errors.length > 0) throw new InvalidInput(`${errors.length} reference(s) in the round are unknown or invalid`, errors.slice(0, 100));
+
+  const windows = plan?.windows ?? (plan?.cadence ? cadenceWindows(launchedAt.getTime(), Date.parse(body.closesAt), plan.cadence.every, plan.cadence.openDays) : []);
+  const spec: RoundSpec = {
+    tasks: body.tasks,
+    escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
+    rubric: body.rubric ?? RubricInput.parse({}),
+    ...(plan && template ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } } : {}),
+  };
+  return {
+    spec,
+    unitIds: body.unitCodes.map((c) => unitByCode.get(c)!),
+    windows: template ? windows.map((w) => ({ templateId: template.id, opensAt: new Date(w.opensAt), closesAt: new Date(w.closesAt) })) : [],
+  };
+}
+
+/**
+ * Records a round and starts its workflow. The id is the caller's (derived from an
+ * idempotency key or a schedule run), so a repeated launch finds the first and starts nothing.
+ */
+export async function launchRound(
+  deps: { db: Db; client: Client; taskQueue: string },
+  launcher: Launcher,
+  body: LaunchRoundBody,
+  id: string,
+  programmeId?: string,
+): Promise<{ id: string; status: string; created: boolean }> {
+  const { db, client } = deps;
+  const existing = await db.round.findUnique({ where: { id } });
+  if (existing) return { id, status: existing.status, created: false };
+  const launchedAt = new Date();
+  const { spec, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt);
+  await db.$transaction([
+    db.round.create({
+      data: {
+        id, officeId: launcher.office.id, programmeId, title: body.title, period: body.period, spec: spec as object,
+        launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: launcher.tokenId,
+      },
+    }),
+    db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
+    db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
+  ]);
+  try {
+    await client.workflow.start<typeof superviseRound>('superviseRound', {
+      taskQueue: deps.taskQueue,
+      workflowId: roundWorkflowId(id),
+      args: [{ roundId: id, closesAt: body.closesAt, unitCount: unitIds.length }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (err) {
+    await db.$transaction([db.roundUnit.deleteMany({ where: { roundId: id } }), db.questionnaireWindow.deleteMany({ where: { roundId: id } }), db.round.delete({ where: { id } })]);
+    throw err;
+  }
+  return { id, status: 'open', created: true };
+}
