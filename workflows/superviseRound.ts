@@ -14,13 +14,14 @@ export const UNIT_BATCH_SIZE = 100;
 const PARALLEL_BATCHES = 4;
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 const fanOut = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  // Fan-out activities heartbeat per unit, so a crashed worker's batch is noticed within seconds.
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 

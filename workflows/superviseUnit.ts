@@ -23,8 +23,9 @@ import {
   type UnitOutcome,
 } from './contracts';
 
+// Each activity is a few queries; a short timeout means one lost with a crashed worker is retried soon.
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 

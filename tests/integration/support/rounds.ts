@@ -1,0 +1,52 @@
+import { expectStatus, type Api } from './http';
+import { waitFor } from './poll';
+
+export interface RoundCounts {
+  units: number;
+  tasks: number;
+  issued: number;
+  submitted: number;
+  accepted: number;
+  returned: number;
+  overdue: number;
+  waived: number;
+  escalated: number;
+}
+
+export interface RoundView {
+  id: string;
+  status: 'open' | 'closing' | 'closed' | 'cancelled';
+  launchedAt: string;
+  counts: RoundCounts;
+}
+
+/** A valid launch body closing in two days; `extra` replaces or adds fields. */
+export function roundBody(unitCodes: string[], templateCodes: string[], extra: Record<string, unknown> = {}) {
+  return {
+    title: '2026年第四季度产改任务督查',
+    period: '2026Q4',
+    unitCodes,
+    tasks: templateCodes.map((templateCode) => ({ templateCode })),
+    closesAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    ...extra,
+  };
+}
+
+/** Launches a round and returns its id, checking the 202 and its Location. */
+export async function launchRound(by: Api, unitCodes: string[], templateCodes: string[]): Promise<string> {
+  const reply = await by.post('/rounds', roundBody(unitCodes, templateCodes));
+  const { id, status } = expectStatus(reply, 202);
+  expect(status).toBe('open');
+  expect(reply.headers.get('location')).toBe(`/api/v1/rounds/${id}`);
+  return id;
+}
+
+export async function getRound(by: Api, id: string): Promise<RoundView> {
+  return expectStatus(await by.get(`/rounds/${id}`), 200);
+}
+
+export const waitForRound = (by: Api, id: string, done: (r: RoundView) => boolean, what: string, timeoutMs = 90_000) =>
+  waitFor(() => getRound(by, id), done, `round ${id}: ${what}`, timeoutMs);
+
+export const waitUntilIssued = (by: Api, id: string, timeoutMs?: number) =>
+  waitForRound(by, id, (r) => r.counts.tasks > 0 && r.counts.issued === r.counts.tasks, 'every task issued', timeoutMs);
