@@ -26,5 +26,11 @@ module.exports = {
       globalSetup: '<rootDir>/tests/integration/setup/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/setup/global-teardown.ts',
     }),
+    // Browser tests drive the same API and worker as the integration tests, so they share that setup.
+    project('e2e', ['e2e'], {
+      setupFilesAfterEnv: ['<rootDir>/tests/integration/setup/timeout.ts'],
+      globalSetup: '<rootDir>/tests/integration/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/integration/setup/global-teardown.ts',
+    }),
   ],
 };

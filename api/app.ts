@@ -16,6 +16,7 @@ import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
 import { evaluationExportRoutes } from './routes/evaluationExports';
+import { meRoutes } from './routes/me';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
   webhookRoutes(routes, deps);
   questionnaireRoutes(routes, deps);
   programmeRoutes(routes, deps);
+  meRoutes(routes, deps);
   const document = openApiDocument(registry);
 
   app.get('/healthz', (_req, res) => {
@@ -77,6 +79,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/docs/assets', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
   app.use('/api/docs', express.static(path.join(__dirname, '..', 'web', 'docs')));
   app.use('/api/v1', v1);
+  // The pages people use; after every /api, /healthz and /readyz route so it can shadow none of them.
+  app.use('/', express.static(path.join(__dirname, '..', 'web', 'app')));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

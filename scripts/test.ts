@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalStack, type LocalStack } from './stack';
 import { consoleLog } from './stack/log';
@@ -6,6 +7,41 @@ import { ensureTimeSkippingServer } from './stack/test-server';
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
+const CHROMIUM = process.env.DUBAN_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Whether the e2e project is among those Jest will run, from --selectProjects / --ignoreProjects. */
+function e2eWillRun(argv: string[]): boolean {
+  const named = (flag: string) =>
+    argv.flatMap((a, i) => {
+      if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1).split(',');
+      if (a !== flag) return [];
+      const end = argv.findIndex((b, j) => j > i && b.startsWith('-'));
+      return argv.slice(i + 1, end === -1 ? undefined : end);
+    });
+  const selected = named('--selectProjects');
+  return !named('--ignoreProjects').includes('e2e') && (selected.length === 0 || selected.includes('e2e'));
+}
+
+/**
+ * The browser tests drive Debian's chromium (a CJK font keeps their screenshots legible). As root on
+ * Debian, installs what is missing; otherwise says what to install. Without chromium the e2e tests fail.
+ */
+function ensureChromium(): void {
+  const missing = [
+    ...(fs.existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...(spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).stdout?.trim() ? [] : ['fonts-wqy-microhei']),
+  ];
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0 || !fs.existsSync('/etc/debian_version')) {
+    consoleLog(`browser tests: ${missing.join(', ')} missing; install with \`apt-get install ${missing.join(' ')}\`${missing.includes('chromium') ? ' (the e2e tests fail without chromium)' : ''}`);
+    return;
+  }
+  consoleLog(`browser tests: installing ${missing.join(', ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (aptArgs: string[]) => spawnSync('apt-get', aptArgs, { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0;
+  const ok = apt(['update']) && apt(['install', '-y', ...missing]);
+  consoleLog(ok && fs.existsSync(CHROMIUM) ? `browser tests: installed ${missing.join(', ')}` : `browser tests: could not install ${missing.join(', ')}; the e2e tests will fail without chromium`);
+}
 
 async function main(): Promise<number> {
   const lint = spawnSync(process.execPath, ['node_modules/eslint/bin/eslint.js', '.'], { cwd: root, stdio: 'inherit' });
@@ -13,6 +49,7 @@ async function main(): Promise<number> {
     console.error('eslint failed; fix the problems above before the tests run');
     return lint.status ?? 1;
   }
+  if (e2eWillRun(args)) ensureChromium();
 
   const running: { stack?: LocalStack; jest?: ChildProcess } = {};
   let interrupted = false;

@@ -107,12 +107,12 @@ export function roundRoutes(routes: Routes, { db, client, config }: Deps) {
         const unit = query.unitCode ? await visibleUnit(db, principal, query.unitCode) : null;
         const tasks = await db.task.findMany({
           where: { roundId: round.id, unit: unitWhere(principal), ...(unit ? { unitId: unit.id } : {}), ...(query.status ? { status: query.status } : {}) },
-          include: { unit: { select: { code: true } } },
+          include: { unit: { select: { code: true } }, submissions: { where: { status: 'pending' }, orderBy: { submittedAt: 'desc' }, take: 1, select: { id: true } } },
           orderBy: [{ unitId: 'asc' }, { code: 'asc' }],
           take: query.limit,
           skip: query.offset,
         });
-        return tasks.map(taskView);
+        return tasks.map((t) => ({ ...taskView(t), submissionId: t.submissions[0]?.id ?? null }));
       },
     })
     .add({

@@ -50,6 +50,7 @@ export const TaskView = z
     evidenceRequired: z.array(z.string()),
     escalationLevel: z.enum(ESCALATION_LEVELS).nullable(),
     weight: z.number(),
+    submissionId: z.string().nullable().optional().openapi({ description: 'GET /rounds/{id}/tasks only: the latest submission awaiting review, for POST /submissions/{id}/review' }),
   })
   .openapi('Task');
 

@@ -1,0 +1,90 @@
+// Hash routes, the signed-in principal, and the header. Each page is a module exporting one async function.
+import { get, session, whenUnauthorized } from './api.js';
+import { h, loading, replace } from './dom.js';
+import { evaluationPage } from './evaluation.js';
+import { ROLE } from './labels.js';
+import { observerPage } from './observer.js';
+import { roundsPage } from './office.js';
+import { roundPage } from './round.js';
+import { signInPage } from './signin.js';
+import { errorBox } from './ui.js';
+import { unitPage } from './unit.js';
+
+export const HOME = { office: '#/office', unit: '#/unit', observer: '#/observer' };
+
+const ROUTES = [
+  [/^#\/office$/, 'office', roundsPage],
+  [/^#\/office\/rounds\/([0-9a-f-]{36})$/, 'office', roundPage],
+  [/^#\/office\/rounds\/([0-9a-f-]{36})\/evaluation$/, 'office', evaluationPage],
+  [/^#\/unit$/, 'unit', unitPage],
+  [/^#\/observer$/, 'observer', observerPage],
+];
+
+const main = document.getElementById('main');
+const whoami = document.getElementById('whoami');
+let me = null;
+let notice = null;
+let renders = 0;
+
+export function signOut(message = null) {
+  session.clear();
+  me = null;
+  notice = message;
+  if (location.hash === '#/signin') void render();
+  else location.hash = '#/signin';
+}
+
+/** Called by the sign-in page once the token is stored. */
+export function signedIn(principal) {
+  me = principal;
+  location.hash = HOME[principal.kind];
+}
+
+whenUnauthorized(() => {
+  if (location.hash !== '#/signin') signOut('登录已失效或令牌无效，请重新登录。');
+});
+
+function header() {
+  if (!me) return replace(whoami);
+  return replace(whoami,
+    h('span', { class: 'who' }, h('span', { class: 'who-role' }, ROLE[me.kind]), h('span', { class: 'who-name' }, me.name)),
+    h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => signOut('您已退出登录。') }, '退出'));
+}
+
+async function render() {
+  const seq = ++renders;
+  const hash = location.hash || '#/';
+  try {
+    if (!me && session.token) {
+      replace(main, loading());
+      me = await get('/me');
+    }
+    header();
+    if (seq !== renders) return;
+    if (hash === '#/signin' || !me) {
+      if (hash !== '#/signin') return void (location.hash = '#/signin');
+      const shown = notice;
+      notice = null;
+      return show(seq, await signInPage({ notice: shown, signedIn }), '登录');
+    }
+    const route = ROUTES.map(([pattern, role, page]) => ({ m: pattern.exec(hash), role, page })).find((r) => r.m);
+    if (!route || route.role !== me.kind) return void (location.hash = HOME[me.kind]);
+    replace(main, loading());
+    const node = await route.page({ me, params: route.m.slice(1) });
+    show(seq, node);
+  } catch (err) {
+    if (seq === renders) replace(main, errorBox(err));
+  }
+}
+
+function show(seq, node) {
+  if (seq !== renders) return;
+  replace(main, node);
+  const title = main.querySelector('h1');
+  document.title = title ? `${title.textContent} - 产改督办` : '产改督办';
+  // Move focus to the new page's heading so keyboard and screen-reader users start there.
+  title?.focus({ preventScroll: true });
+}
+
+window.addEventListener('hashchange', () => void render());
+void render();

@@ -1,0 +1,118 @@
+// An office's view of one round: counts, the task table with filters and review, the escalation log.
+import { get } from './api.js';
+import { dateTime, field, h, loading, replace } from './dom.js';
+import { ESCALATION, TASK_STATUS, label } from './labels.js';
+import { roundStatusBadge } from './office.js';
+import { openReview } from './review.js';
+import { badge, emptyRow, errorBox, pageTitle, progressBar, section, successBox } from './ui.js';
+
+const LIMIT = 500;
+const STATUS_TONE = { issued: 'neutral', submitted: 'info', returned: 'warn', accepted: 'ok', overdue: 'danger', waived: 'muted' };
+const LEVEL_TONE = { reminder: 'neutral', overdue: 'warn', supervision: 'warn', escalated: 'danger', public_notice: 'danger' };
+
+export const taskStatusBadge = (status) => badge(STATUS_TONE[status] ?? 'neutral', label(TASK_STATUS, status));
+export const levelBadge = (level) => (level ? badge(LEVEL_TONE[level] ?? 'neutral', label(ESCALATION, level)) : h('span', { class: 'muted' }, '—'));
+
+export function roundTabs(id, current) {
+  const tab = (href, text, key) => h('a', { href, class: 'tab', 'aria-current': current === key ? 'page' : null }, text);
+  return h('nav', { class: 'tabs', 'aria-label': '轮次视图' },
+    h('a', { href: '#/office', class: 'tab tab-back' }, '← 全部轮次'),
+    tab(`#/office/rounds/${id}`, '任务与督办', 'tasks'),
+    tab(`#/office/rounds/${id}/evaluation`, '考核结果', 'evaluation'));
+}
+
+const STAT_KEYS = [['units', '单位'], ['tasks', '任务'], ['issued', '已下发'], ['submitted', '待审核'], ['accepted', '已通过'], ['returned', '已退回'], ['overdue', '已逾期'], ['escalated', '已上报']];
+
+function countsView(round) {
+  return h('div', {},
+    h('dl', { class: 'stats' }, STAT_KEYS.map(([k, t]) => h('div', { class: `stat stat-${k}` }, h('dt', {}, t), h('dd', {}, String(round.counts[k]))))),
+    progressBar(round.counts));
+}
+
+export async function roundPage({ params: [id] }) {
+  const [round, units] = await Promise.all([get(`/rounds/${id}`), get('/units')]);
+  const unitNames = new Map(units.map((u) => [u.code, u.name]));
+  const counts = h('div', {}, countsView(round));
+  const notice = h('div', { 'aria-live': 'polite' });
+
+  // Tasks, filtered by unit and status.
+  const unitSelect = h('select', { name: 'unitCode' }, h('option', { value: '' }, '全部单位'), units.map((u) => h('option', { value: u.code }, `${u.name}（${u.code}）`)));
+  const statusSelect = h('select', { name: 'status' }, h('option', { value: '' }, '全部状态'), Object.entries(TASK_STATUS).map(([k, t]) => h('option', { value: k }, t)));
+  const taskArea = h('div', { class: 'table-wrap' });
+
+  async function loadTasks() {
+    replace(taskArea, loading());
+    const q = new URLSearchParams({ limit: String(LIMIT) });
+    if (unitSelect.value) q.set('unitCode', unitSelect.value);
+    if (statusSelect.value) q.set('status', statusSelect.value);
+    try {
+      const tasks = await get(`/rounds/${id}/tasks?${q}`);
+      replace(taskArea, taskTable(tasks), tasks.length === LIMIT ? h('p', { class: 'hint' }, `仅显示前 ${LIMIT} 项，请用筛选缩小范围。`) : null);
+    } catch (err) {
+      replace(taskArea, errorBox(err));
+    }
+  }
+
+  async function reviewed(task, status) {
+    const done = successBox(`${unitNames.get(task.unitCode) ?? task.unitCode}「${task.title}」审核完成：${label(TASK_STATUS, status)}`);
+    replace(notice, done);
+    // The row's button is gone with the reload: keep keyboard focus on the outcome instead of losing it.
+    done.setAttribute('tabindex', '-1');
+    done.focus();
+    const [fresh] = await Promise.all([get(`/rounds/${id}`), loadTasks()]);
+    replace(counts, countsView(fresh));
+  }
+
+  function taskTable(tasks) {
+    return h('table', { class: 'table', 'aria-describedby': 'tasks-caption' },
+      h('caption', { id: 'tasks-caption', class: 'sr-only' }, '本轮任务'),
+      h('thead', {}, h('tr', {}, ['单位', '任务', '类别', '状态', '截止日期', '督办级别', '操作'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, tasks.length === 0 ? emptyRow(7, '没有符合条件的任务。') : tasks.map((t) => h('tr', { dataset: { taskId: t.id, unit: t.unitCode } },
+        h('td', {}, unitNames.get(t.unitCode) ?? t.unitCode),
+        h('td', {}, h('span', { class: 'task-title' }, t.title), h('br'), h('small', { class: 'muted' }, t.code)),
+        h('td', {}, t.category),
+        h('td', {}, taskStatusBadge(t.status)),
+        h('td', { class: 'nowrap' }, t.dueDate, t.dueProvisional ? h('small', { class: 'muted', title: '当年节假日安排尚未公布，按临时日历推算' }, ' （临时）') : null),
+        h('td', {}, levelBadge(t.escalationLevel)),
+        h('td', {}, t.status === 'submitted' && t.submissionId
+          ? h('button', { type: 'button', class: 'btn btn-small btn-primary', 'aria-label': `审核 ${unitNames.get(t.unitCode) ?? t.unitCode} 的「${t.title}」`, onclick: () => openReview({ task: t, unitName: unitNames.get(t.unitCode) }, (s) => reviewed(t, s)) }, '审核')
+          : h('span', { class: 'muted' }, '—'))))));
+  }
+
+  // The escalation log.
+  const levelSelect = h('select', { name: 'level' }, h('option', { value: '' }, '全部级别'), Object.entries(ESCALATION).map(([k, t]) => h('option', { value: k }, t)));
+  const escalationArea = h('div', { class: 'table-wrap' });
+  async function loadEscalations() {
+    replace(escalationArea, loading());
+    try {
+      const rows = await get(`/rounds/${id}/escalations?limit=${LIMIT}${levelSelect.value ? `&level=${levelSelect.value}` : ''}`);
+      replace(escalationArea, h('table', { class: 'table' },
+        h('thead', {}, h('tr', {}, ['级别', '单位', '任务', '截止日期', '触发时间', '报送至'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rows.length === 0 ? emptyRow(6, '暂无督办记录。') : rows.map((e) => h('tr', {},
+          h('td', {}, levelBadge(e.level)), h('td', {}, e.unitName), h('td', {}, e.taskTitle), h('td', { class: 'nowrap' }, e.dueDate),
+          h('td', { class: 'nowrap' }, dateTime(e.firedAt)), h('td', {}, e.targetOfficeCode))))));
+    } catch (err) {
+      replace(escalationArea, errorBox(err));
+    }
+  }
+
+  unitSelect.addEventListener('change', loadTasks);
+  statusSelect.addEventListener('change', loadTasks);
+  levelSelect.addEventListener('change', loadEscalations);
+  void loadTasks();
+  void loadEscalations();
+
+  return h('div', {},
+    pageTitle(round.title, roundStatusBadge(round.status)),
+    h('p', { class: 'meta' }, `期次 ${round.period} · 发起 ${dateTime(round.launchedAt)} · ${round.closedAt ? `结束 ${dateTime(round.closedAt)}` : `截止 ${dateTime(round.closesAt)}`}`),
+    roundTabs(id, 'tasks'),
+    section('进度', counts),
+    notice,
+    section('任务清单',
+      h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() }, field('单位', unitSelect), field('状态', statusSelect)),
+      taskArea),
+    section('督办记录',
+      h('p', { class: 'hint' }, '逾期任务按 提醒 → 催办 → 督办 → 上报 → 通报 逐级升级。'),
+      h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('级别', levelSelect)),
+      escalationArea));
+}
