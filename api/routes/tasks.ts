@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { IdParams, z } from '../../domain/schemas/common';
-import { ExtensionBody, MyTasksQuery, ReviewBody, SubmissionResult, SubmitTaskBody, TaskIdParams, TaskView, WaiveBody } from '../../domain/schemas/tasks';
+import { EvidenceItem, ExtensionBody, MyTasksQuery, ReviewBody, SubmissionResult, SubmissionView, SubmitTaskBody, TaskIdParams, TaskView, WaiveBody } from '../../domain/schemas/tasks';
 import { shanghaiDate } from '../../domain/time';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
@@ -55,6 +55,18 @@ export function taskRoutes(routes: Routes, { db, client, config }: { db: Db; cli
         return viaWorkflow(() =>
           unitWorkflow(task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey, summary: body.summary, evidence: body.evidence }], updateId: `submit:${task.id}:${idempotencyKey}` }),
         );
+      },
+    })
+    .add({
+      method: 'get', path: '/submissions/{id}', summary: 'A submission with its summary and evidence: the unit\'s own, or any in an office\'s subtree', tags: ['Tasks'], roles: ['office', 'unit'],
+      params: IdParams, response: SubmissionView,
+      handler: async ({ params, principal }) => {
+        const s = await db.submission.findFirst({ where: { id: params.id, task: { unit: unitWhere(principal) } }, include: { task: { select: { code: true, title: true, unit: { select: { code: true } } } } } });
+        if (!s) throw notFound(`submission ${params.id}`);
+        return {
+          id: s.id, taskId: s.taskId, taskCode: s.task.code, taskTitle: s.task.title, unitCode: s.task.unit.code, summary: s.summary, evidence: s.evidence as z.infer<typeof EvidenceItem>[],
+          status: s.status, submittedAt: s.submittedAt.toISOString(), reviewScore: s.reviewScore, reviewComment: s.reviewComment, reviewedAt: s.reviewedAt?.toISOString() ?? null,
+        };
       },
     })
     .add({

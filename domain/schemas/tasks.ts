@@ -18,6 +18,23 @@ export type SubmitTaskBody = z.infer<typeof SubmitTaskBody>;
 
 export const SubmissionResult = z.object({ submissionId: z.string(), taskStatus: z.enum(TASK_STATUSES) }).openapi('SubmissionResult');
 
+export const SubmissionView = z
+  .object({
+    id: z.string(),
+    taskId: z.string(),
+    taskCode: z.string(),
+    taskTitle: z.string(),
+    unitCode: z.string(),
+    summary: z.string(),
+    evidence: z.array(EvidenceItem),
+    status: z.enum(['pending', 'accepted', 'returned']),
+    submittedAt: z.string(),
+    reviewScore: z.number().nullable(),
+    reviewComment: z.string().nullable(),
+    reviewedAt: z.string().nullable(),
+  })
+  .openapi('Submission');
+
 export const ReviewBody = z
   .object({
     decision: z.enum(['accept', 'return']),
