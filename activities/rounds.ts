@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { RoundStatus } from '../domain/vocabulary';
 import { computeAndStoreEvaluation } from '../store/evaluation';
-import { enqueueNotification } from '../store/notifications';
+import { enqueueNotifications } from '../store/notifications';
 import { closeUnitSignal, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { ActivityDeps } from './deps';
@@ -22,7 +22,7 @@ async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>) {
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
 }
 
-export function createRoundActivities({ db, client, taskQueue, minResponses }: ActivityDeps) {
+export function createRoundActivities({ db, client, taskQueue, minResponses, eagerStart = false }: ActivityDeps) {
   async function unitCodes(roundId: string, batch: number, batchSize: number) {
     const rows = await db.roundUnit.findMany({
       where: { roundId },
@@ -45,6 +45,8 @@ export function createRoundActivities({ db, client, taskQueue, minResponses }: A
             workflowId: unitWorkflowId(roundId, unitCode),
             args: [{ roundId, unitCode }],
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            // The first workflow task comes back with the start response when this worker has a free slot.
+            requestEagerStart: eagerStart,
           });
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -72,7 +74,7 @@ export function createRoundActivities({ db, client, taskQueue, minResponses }: A
       const ends = status === 'closed' || status === 'cancelled';
       const round = await db.round.update({ where: { id: roundId }, data: { status, ...(ends ? { closedAt: new Date(at) } : {}) } });
       if (status === 'closed') {
-        await enqueueNotification(db, client, taskQueue, { id: `round.closed:${roundId}`, kind: 'round.closed', targetOfficeId: round.officeId, roundId, payload: { roundId, title: round.title, period: round.period } });
+        await enqueueNotifications(db, client, taskQueue, [{ id: `round.closed:${roundId}`, kind: 'round.closed', targetOfficeId: round.officeId, roundId, payload: { roundId, title: round.title, period: round.period } }]);
       }
     },
 

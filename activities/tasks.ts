@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { groupBy } from '../domain/collections';
 import { escalationTarget } from '../domain/escalation';
 import { shanghaiDate } from '../domain/time';
 import { OPEN_TASK_STATUSES, levelRank, type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
 import type { Db } from '../src/db';
-import { enqueueNotification } from '../store/notifications';
+import { enqueueNotifications } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
@@ -101,41 +102,57 @@ export function createTaskActivities({ db, calendar, client, taskQueue }: Activi
     /**
      * Acts on ladder steps whose instant has come: a step at or past the deadline turns an
      * open task overdue; a step with a level records the escalation for its target office,
-     * raises the task's level and queues a notification. Keys make every write repeatable.
+     * raises the task's level and queues a notification. Each kind of write is one statement
+     * for all the steps, and keys make every write repeatable.
      */
     async fireSteps(input: { roundId: string; unitCode: string; now: number; items: Array<{ taskId: string; cycle: number; level: EscalationLevel | null; at: number }> }): Promise<{ statuses: Record<string, TaskStatus> }> {
       const unit = await db.unit.findUniqueOrThrow({ where: { code: input.unitCode }, include: { office: true } });
-      const tasks = await db.task.findMany({ where: { id: { in: [...new Set(input.items.map((i) => i.taskId))] } } });
-      const targets = await officeTargets(db, unit.office.path);
-      const statuses: Record<string, TaskStatus> = {};
-      for (const item of input.items) {
-        const task = tasks.find((t) => t.id === item.taskId);
-        if (!task || task.ladderCycle !== item.cycle || !OPEN_TASK_STATUSES.includes(task.status)) continue;
-        if (item.at >= task.dueAt.getTime() && task.status !== 'overdue') {
-          await db.task.updateMany({ where: { id: task.id, status: { in: ['issued', 'returned'] } }, data: { status: 'overdue' } });
-          task.status = 'overdue';
-        }
-        statuses[task.id] = task.status;
-        if (!item.level) continue;
-        const targetOfficeId = targets[escalationTarget(item.level)];
+      const tasks = new Map((await db.task.findMany({ where: { id: { in: [...new Set(input.items.map((i) => i.taskId))] } } })).map((t) => [t.id, t]));
+      const live = input.items.filter((i) => {
+        const t = tasks.get(i.taskId);
+        return t && t.ladderCycle === i.cycle && OPEN_TASK_STATUSES.includes(t.status);
+      });
+
+      const turningOverdue = [...new Set(live.filter((i) => i.at >= tasks.get(i.taskId)!.dueAt.getTime()).map((i) => i.taskId))];
+      if (turningOverdue.length > 0) {
+        await db.task.updateMany({ where: { id: { in: turningOverdue }, status: { in: ['issued', 'returned'] } }, data: { status: 'overdue' } });
+        for (const id of turningOverdue) tasks.get(id)!.status = 'overdue';
+      }
+
+      const steps = live.filter((i): i is typeof i & { level: EscalationLevel } => i.level !== null);
+      if (steps.length > 0) {
+        const targets = await officeTargets(db, unit.office.path);
+        const targetOf = (level: EscalationLevel) => targets[escalationTarget(level)];
         await db.escalation.createMany({
           skipDuplicates: true,
-          data: [{ roundId: input.roundId, taskId: task.id, unitId: unit.id, level: item.level, cycle: item.cycle, targetOfficeId, scheduledAt: new Date(item.at), firedAt: new Date(input.now) }],
+          data: steps.map((i) => ({ roundId: input.roundId, taskId: i.taskId, unitId: unit.id, level: i.level, cycle: i.cycle, targetOfficeId: targetOf(i.level), scheduledAt: new Date(i.at), firedAt: new Date(input.now) })),
         });
-        if (levelRank(item.level) > levelRank(task.escalationLevel)) {
-          await db.task.update({ where: { id: task.id }, data: { escalationLevel: item.level } });
-          task.escalationLevel = item.level;
+        const raised = new Map<string, EscalationLevel>();
+        for (const i of steps) {
+          const current = raised.get(i.taskId) ?? tasks.get(i.taskId)!.escalationLevel;
+          if (levelRank(i.level) > levelRank(current)) raised.set(i.taskId, i.level);
         }
-        await enqueueNotification(db, client, taskQueue, {
-          id: `escalation:${task.id}:${item.level}:${item.cycle}`,
-          kind: `escalation.${item.level}`,
-          targetOfficeId,
-          unitId: unit.id,
-          roundId: input.roundId,
-          payload: { roundId: input.roundId, unitCode: unit.code, unitName: unit.name, taskId: task.id, taskCode: task.code, taskTitle: task.title, level: item.level, dueDate: task.dueDate, scheduledAt: new Date(item.at).toISOString() },
-        });
+        for (const [level, ids] of groupBy(raised, ([, l]) => l)) {
+          await db.task.updateMany({ where: { id: { in: ids.map(([id]) => id) } }, data: { escalationLevel: level } });
+        }
+        await enqueueNotifications(
+          db,
+          client,
+          taskQueue,
+          steps.map((i) => {
+            const task = tasks.get(i.taskId)!;
+            return {
+              id: `escalation:${task.id}:${i.level}:${i.cycle}`,
+              kind: `escalation.${i.level}`,
+              targetOfficeId: targetOf(i.level),
+              unitId: unit.id,
+              roundId: input.roundId,
+              payload: { roundId: input.roundId, unitCode: unit.code, unitName: unit.name, taskId: task.id, taskCode: task.code, taskTitle: task.title, level: i.level, dueDate: task.dueDate, scheduledAt: new Date(i.at).toISOString() },
+            };
+          }),
+        );
       }
-      return { statuses };
+      return { statuses: Object.fromEntries(live.map((i) => [i.taskId, tasks.get(i.taskId)!.status])) };
     },
 
     async finishUnit(input: { roundId: string; unitCode: string; outcome: UnitOutcome }): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { groupBy } from '../domain/collections';
 import type { Db } from '../src/db';
 import { notificationsQueuedSignal, webhookWorkflowId } from '../workflows/contracts';
 
@@ -13,34 +14,39 @@ export interface NewNotification {
 }
 
 /**
- * Records an event in the outbox and queues it for every webhook that wants it: the target
- * office's own, and those of offices above that asked for their subtree.
+ * Records events in the outbox and queues each for every webhook that wants it: the target
+ * office's own, and those of offices above that asked for their subtree. A handful of queries
+ * per call whatever the number of events, so a mass deadline stays cheap.
  */
-export async function enqueueNotification(db: Db, client: Client, taskQueue: string, n: NewNotification, onlyWebhookId?: string): Promise<number> {
+export async function enqueueNotifications(db: Db, client: Client, taskQueue: string, events: NewNotification[], onlyWebhookId?: string): Promise<number> {
+  if (events.length === 0) return 0;
   await db.notification.createMany({
     skipDuplicates: true,
-    data: [{ id: n.id, kind: n.kind, officeId: n.targetOfficeId, unitId: n.unitId, roundId: n.roundId, payload: n.payload }],
+    data: events.map((n) => ({ id: n.id, kind: n.kind, officeId: n.targetOfficeId, unitId: n.unitId, roundId: n.roundId, payload: n.payload })),
   });
-  const target = await db.office.findUniqueOrThrow({ where: { id: n.targetOfficeId }, select: { path: true } });
-  const ancestorCodes = target.path.split('/').filter(Boolean);
-  const webhooks = await db.webhook.findMany({
-    where: onlyWebhookId ? { id: onlyWebhookId, active: true } : {
-      active: true,
-      OR: [{ officeId: n.targetOfficeId }, { includeSubtree: true, office: { code: { in: ancestorCodes } } }],
-    },
-    select: { id: true, kinds: true },
-  });
-  const wanted = onlyWebhookId ? webhooks : webhooks.filter((w) => w.kinds.length === 0 || w.kinds.includes(n.kind));
-  if (wanted.length === 0) return 0;
-  await db.notificationDelivery.createMany({ skipDuplicates: true, data: wanted.map((w) => ({ notificationId: n.id, webhookId: w.id })) });
-  for (const w of wanted) {
+  const deliveries: Array<{ notificationId: string; webhookId: string }> = [];
+  for (const [targetOfficeId, group] of groupBy(events, (n) => n.targetOfficeId)) {
+    const target = await db.office.findUniqueOrThrow({ where: { id: targetOfficeId }, select: { path: true } });
+    const webhooks = await db.webhook.findMany({
+      where: onlyWebhookId
+        ? { id: onlyWebhookId, active: true }
+        : { active: true, OR: [{ officeId: targetOfficeId }, { includeSubtree: true, office: { code: { in: target.path.split('/').filter(Boolean) } } }] },
+      select: { id: true, kinds: true },
+    });
+    for (const w of webhooks) {
+      for (const n of group) if (onlyWebhookId || w.kinds.length === 0 || w.kinds.includes(n.kind)) deliveries.push({ notificationId: n.id, webhookId: w.id });
+    }
+  }
+  if (deliveries.length === 0) return 0;
+  await db.notificationDelivery.createMany({ skipDuplicates: true, data: deliveries });
+  for (const webhookId of new Set(deliveries.map((d) => d.webhookId))) {
     await client.workflow.signalWithStart('deliverWebhook', {
-      workflowId: webhookWorkflowId(w.id),
+      workflowId: webhookWorkflowId(webhookId),
       taskQueue,
-      args: [{ webhookId: w.id }],
+      args: [{ webhookId }],
       signal: notificationsQueuedSignal,
       signalArgs: [],
     });
   }
-  return wanted.length;
+  return deliveries.length;
 }

@@ -4,7 +4,7 @@ import { IdParams, Page, z } from '../../domain/schemas/common';
 import { CreateWebhookBody, WebhookView } from '../../domain/schemas/webhooks';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db';
-import { enqueueNotification } from '../../store/notifications';
+import { enqueueNotifications } from '../../store/notifications';
 import type { Principal } from '../auth';
 import { notFound } from '../problem';
 import type { Routes } from '../route';
@@ -52,7 +52,7 @@ export function webhookRoutes(routes: Routes, { db, client, config }: { db: Db; 
       handler: async ({ params, principal }) => {
         const webhook = await visibleWebhook(principal, params.id);
         const eventId = `ping:${webhook.id}:${Date.now()}`;
-        await enqueueNotification(db, client, config.TEMPORAL_TASK_QUEUE, { id: eventId, kind: 'ping', targetOfficeId: webhook.officeId, payload: { webhookId: webhook.id, by: principal.actor } }, webhook.id);
+        await enqueueNotifications(db, client, config.TEMPORAL_TASK_QUEUE, [{ id: eventId, kind: 'ping', targetOfficeId: webhook.officeId, payload: { webhookId: webhook.id, by: principal.actor } }], webhook.id);
         return { eventId };
       },
     })

@@ -1,0 +1,108 @@
+/**
+ * Mass-deadline benchmark: every task of a U x T round falls due at the same instant.
+ * Measures how long the unit workflows take to act on it: every task turned overdue and
+ * every ladder step at the deadline recorded (escalation rows + queued notices).
+ *
+ *   npm run bench -- mass-deadline --units 700 --tasks 30 [--json]
+ *
+ * The API refuses a due date in the past, so the benchmark records the round exactly as
+ * POST /rounds does (store/launch.ts) and starts its workflow, with every task due
+ * yesterday: each unit workflow finds its deadline passed as soon as its list is issued.
+ */
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_ESCALATION_POLICY } from '../domain/escalation';
+import { DEFAULT_RUBRIC } from '../domain/scoring';
+import { addCalendarDays, shanghaiDate } from '../domain/time';
+import { UNIT_KINDS } from '../domain/vocabulary';
+import { startLocalStack } from '../scripts/stack';
+import { freePort } from '../scripts/stack/ports';
+import { createDb } from '../src/db';
+import { uuidFromKey } from '../src/ids';
+import { cancelRoundSignal, roundWorkflowId } from '../workflows/contracts';
+import { Api, eachLimited, sleep } from './lib/api';
+import { ROOT, runTs, startApp } from './lib/app';
+import { machine } from './lib/machine';
+import { ProcSampler } from './lib/proc';
+
+const TASK_QUEUE = 'duban-bench';
+const log = (message: string) => console.error(`[bench] ${message}`);
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
+  const units = Number(values.units);
+  const tasks = Number(values.tasks);
+  const total = units * tasks;
+  const stack = await startLocalStack({ dataDir: `${ROOT}/.data/bench-deadline`, persistent: false, log });
+  const env = { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn' };
+  const db = createDb(stack.databaseUrl, 4);
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  const port = await freePort();
+  const token = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准省产改办'], env)).trim().split('\n').pop()!;
+  const app = await startApp({ port, env, logFile: `${ROOT}/.data/bench-deadline/app.log` });
+  try {
+    const api = new Api(`http://127.0.0.1:${port}`, token);
+    const unitCodes = Array.from({ length: units }, (_, i) => `dl-u${String(i + 1).padStart(5, '0')}`);
+    const templateCodes = Array.from({ length: tasks }, (_, i) => `dl-t${String(i + 1).padStart(3, '0')}`);
+    await eachLimited(templateCodes, 4, (code, i) => api.post('/api/v1/task-templates', { code, category: '基准', title: `基准任务 ${i + 1}`, evidence: [], weight: 1, dueWorkingDays: 5 }).then(() => undefined));
+    await eachLimited(unitCodes, 8, (code, i) => api.post('/api/v1/units', { code, name: `基准单位 ${i + 1}`, kind: UNIT_KINDS[i % UNIT_KINDS.length], officeCode: 'bench' }).then(() => undefined));
+
+    const office = await db.office.findUniqueOrThrow({ where: { code: 'bench' } });
+    const unitRows = await db.unit.findMany({ where: { code: { in: unitCodes } }, select: { id: true } });
+    const yesterday = addCalendarDays(shanghaiDate(Date.now()), -1);
+    const id = uuidFromKey(`mass-deadline:${Date.now()}`);
+    const closesAt = new Date(Date.now() + 90 * 86_400_000);
+    await db.round.create({
+      data: {
+        id, officeId: office.id, title: '基准：同时到期', period: 'bench', launchedAt: new Date(), closesAt, unitCount: units,
+        spec: { tasks: templateCodes.map((templateCode) => ({ templateCode, dueDate: yesterday })), escalationPolicy: DEFAULT_ESCALATION_POLICY, rubric: DEFAULT_RUBRIC } as object,
+      },
+    });
+    await db.roundUnit.createMany({ data: unitRows.map((u) => ({ roundId: id, unitId: u.id })) });
+
+    const sampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+    sampler.start();
+    const t0 = performance.now();
+    await client.workflow.start('superviseRound', { taskQueue: TASK_QUEUE, workflowId: roundWorkflowId(id), args: [{ roundId: id, closesAt: closesAt.toISOString(), unitCount: units }] });
+    const marks: Record<string, number> = {};
+    for (;;) {
+      const [row] = await db.$queryRaw<Array<{ issued: bigint; overdue: bigint; escalations: bigint }>>`
+        SELECT (SELECT count(*) FROM tasks WHERE round_id = ${id}::uuid) AS issued,
+               (SELECT count(*) FROM tasks WHERE round_id = ${id}::uuid AND status = 'overdue') AS overdue,
+               (SELECT count(*) FROM escalations WHERE round_id = ${id}::uuid) AS escalations`;
+      const elapsed = seconds(performance.now() - t0);
+      if (!marks.issued && Number(row.issued) >= total) marks.issued = elapsed;
+      if (!marks.overdue && Number(row.overdue) >= total) marks.overdue = elapsed;
+      if (!marks.escalations && Number(row.escalations) >= total) marks.escalations = elapsed;
+      if (marks.overdue && marks.escalations) break;
+      if (elapsed > 900) throw new Error(`after ${elapsed} s: ${JSON.stringify(row)}`);
+      await sleep(250);
+    }
+    const samples = sampler.stop();
+    const report = {
+      benchmark: 'mass-deadline',
+      date: new Date().toISOString(),
+      units,
+      tasks,
+      totalTasks: total,
+      machine: machine(),
+      issuedSeconds: marks.issued,
+      allOverdueSeconds: marks.overdue,
+      allEscalationsRecordedSeconds: marks.escalations,
+      stepsPerSecond: Math.round(total / marks.escalations),
+      appPeakRssMiB: Math.round(samples.app.peakKiB / 102.4) / 10,
+    };
+    log(`${total} tasks due at once: issued by ${marks.issued} s, all overdue by ${marks.overdue} s, all ${total} deadline steps recorded by ${marks.escalations} s (${report.stepsPerSecond}/s)`);
+    console.log(values.json ? JSON.stringify(report, null, 2) : report);
+    await client.workflow.getHandle(roundWorkflowId(id)).signal(cancelRoundSignal, { actor: 'bench' });
+    await client.workflow.getHandle(roundWorkflowId(id)).result();
+    return 0;
+  } finally {
+    await app.stop();
+    await db.$disconnect();
+    await connection.close();
+    await stack.stop();
+  }
+}
