@@ -11,4 +11,6 @@ export interface ActivityDeps {
   logger: Logger;
   /** Fewest observers' responses before a unit's satisfaction counts (confidentiality). */
   minResponses: number;
+  /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */
+  eagerStart?: boolean;
 }

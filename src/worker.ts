@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadCalendar } from '../activities/calendar';
 import { loadConfig, type Config } from './config';
@@ -30,15 +30,18 @@ function installRuntime(logger: Logger) {
   });
 }
 
-export async function createWorker({ config, db, client, logger }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ config, db, logger }: WorkerDeps): Promise<Worker> {
   installRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Activities call Temporal over the worker's own connection: a unit workflow they start can then be
+  // handed to this worker in the start response (eager start) instead of travelling through matching.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT }),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: 64,
     shutdownGraceTime: '10 seconds',

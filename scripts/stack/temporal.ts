@@ -146,13 +146,16 @@ export async function startTemporalDevServer(opts: {
     opts.log('no Temporal CLI found or built; falling back to the SDK download of the dev server (needs internet)');
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { ip: '127.0.0.1', port, uiPort, ui: true, dbFilename: opts.dbFile, namespace },
+      server: { ip: '127.0.0.1', port, uiPort, ui: true, dbFilename: opts.dbFile, namespace, extraArgs: ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] },
     });
     return { address: env.address, uiUrl: `http://127.0.0.1:${uiPort}`, stop: () => env.teardown() };
   }
 
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--log-level', 'warn'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  // Eager activity dispatch (off by default in the server): an activity a workflow task schedules comes back
+  // in that task's completion response instead of through matching; measured in bench/RESULTS.md.
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   args.push('--namespace', namespace);
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'a');

@@ -1,0 +1,43 @@
+/** A tiny JSON client for the duban HTTP API. */
+export class Api {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok && !okStatuses.includes(res.status)) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  get<T>(path: string) {
+    return this.request<T>('GET', path).then((r) => r.body);
+  }
+
+  post<T>(path: string, body: unknown, okStatuses: number[] = []) {
+    return this.request<T>('POST', path, body, okStatuses);
+  }
+}
+
+/** Runs fn over items with at most `limit` calls in flight. */
+export async function eachLimited<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

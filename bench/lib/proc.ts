@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+
+/** Readings from /proc for one process; null when it has gone. */
+export interface ProcStatus {
+  rssKiB: number;
+  hwmKiB: number;
+}
+
+export function readStatus(pid: number): ProcStatus | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { rssKiB: field('VmRSS'), hwmKiB: field('VmHWM') };
+}
+
+/** Proportional set size: shared pages divided among the processes that map them. */
+export function readPssKiB(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+export function childPids(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds: the process's own (all threads) and, with reaped, what its waited-for children used. */
+export function cpuSeconds(pid: number, reaped = false): number {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  // Fields after the parenthesised command name, which may contain spaces.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  // f[0] is field 3 (state): utime=14, stime=15, cutime=16, cstime=17.
+  const own = f[11] + f[12];
+  return (reaped ? own + f[13] + f[14] : own) / CLOCK_TICKS;
+}
+
+/** A process group to watch: one process, or (postgres) a postmaster and every backend it forks. */
+export interface Watched {
+  name: string;
+  pid: number;
+  /** Sum the postmaster's children instead of reading the process's own peak. */
+  children: boolean;
+}
+
+export interface Sample {
+  /** VmHWM of the process (its peak since it started) or, for a process with children, the peak sum of their VmRSS. */
+  peakKiB: number;
+  /** Highest VmRSS (summed over children where so) seen while sampling. */
+  sampledPeakKiB: number;
+  cpuSeconds: number;
+  /** For a process with children: the highest sum of their PSS (shared memory counted once). */
+  pssPeakKiB?: number;
+}
+
+/** Samples RSS and CPU of some processes at a fixed interval, from start() until stop(). */
+export class ProcSampler {
+  private timer?: NodeJS.Timeout;
+  private peaks = new Map<string, number>();
+  private pssPeaks = new Map<string, number>();
+  private ticks = 0;
+  private cpuAtStart = new Map<string, number>();
+
+  constructor(
+    private readonly watched: Watched[],
+    private readonly intervalMs = 100,
+  ) {}
+
+  private cpu(w: Watched): number {
+    if (!w.children) return cpuSeconds(w.pid);
+    return cpuSeconds(w.pid, true) + childPids(w.pid).reduce((s, c) => s + cpuSeconds(c), 0);
+  }
+
+  private rss(w: Watched): number {
+    if (!w.children) return readStatus(w.pid)?.rssKiB ?? 0;
+    return childPids(w.pid).reduce((s, c) => s + (readStatus(c)?.rssKiB ?? 0), 0);
+  }
+
+  private sample() {
+    // smaps_rollup walks every mapping: read it at a fifth of the RSS rate.
+    const pss = this.ticks++ % 5 === 0;
+    for (const w of this.watched) {
+      this.peaks.set(w.name, Math.max(this.peaks.get(w.name) ?? 0, this.rss(w)));
+      if (pss && w.children) this.pssPeaks.set(w.name, Math.max(this.pssPeaks.get(w.name) ?? 0, childPids(w.pid).reduce((s, c) => s + readPssKiB(c), 0)));
+    }
+  }
+
+  start() {
+    this.peaks.clear();
+    this.pssPeaks.clear();
+    this.ticks = 0;
+    for (const w of this.watched) this.cpuAtStart.set(w.name, this.cpu(w));
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+  }
+
+  stop(): Record<string, Sample> {
+    clearInterval(this.timer);
+    this.sample();
+    const out: Record<string, Sample> = {};
+    for (const w of this.watched) {
+      const sampledPeakKiB = this.peaks.get(w.name) ?? 0;
+      out[w.name] = {
+        peakKiB: w.children ? sampledPeakKiB : (readStatus(w.pid)?.hwmKiB ?? 0),
+        sampledPeakKiB,
+        cpuSeconds: Math.round((this.cpu(w) - (this.cpuAtStart.get(w.name) ?? 0)) * 100) / 100,
+        ...(w.children ? { pssPeakKiB: this.pssPeaks.get(w.name) ?? 0 } : {}),
+      };
+    }
+    return out;
+  }
+}
+
+/** The pid of the local process listening on a TCP port (from /proc/net/tcp), or null. */
+export function pidListeningOn(port: number): number | null {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+    }
+  }
+  if (inodes.size === 0) return null;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${entry}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return Number(entry);
+      } catch {
+        // gone or not ours to read
+      }
+    }
+  }
+  return null;
+}
