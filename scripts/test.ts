@@ -66,7 +66,7 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   const [stack, testServer] = await Promise.all([
-    startLocalStack({ dataDir: path.join(root, '.data/test'), persistent: false }),
+    startLocalStack({ dataDir: path.resolve(root, process.env.DUBAN_TEST_DATA_DIR ?? '.data/test'), persistent: false }),
     ensureTimeSkippingServer(consoleLog).catch((e: Error) => {
       consoleLog(`no time-skipping test server (${e.message}); workflow tests fall back to the SDK download`);
       return undefined;
