@@ -1,28 +1,16 @@
 // Closing a round, or one unit, in the middle of the ladder: every timer stops and the
 // evaluation is frozen. Dates are 2027 in the calendar fixture (support/calendar-fixture.ts).
 import { closeRoundSignal, closeUnitSignal } from '../../workflows/contracts';
-import { eventually, WorkflowHarness, type Scenario } from './support/harness';
+import { eventually, useWorkflowHarness } from './support/harness';
 
-let h: WorkflowHarness;
-let s: Scenario | undefined;
-
-beforeAll(async () => {
-  h = await WorkflowHarness.create();
-});
-afterEach(async () => {
-  await s?.cleanup();
-  s = undefined;
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useWorkflowHarness();
 
 // Due Thursday 2027-01-14: reminder Mon 01-11 09:00, deadline Fri 01-15 00:00, supervision Tue 01-19 09:00.
 const DUE = '2027-01-14';
 
 describe('closing in the middle of the ladder', () => {
   test('when the office closes a 3-unit round between the deadline and the supervision notice, then no unit escalates again even 200 days later, the round is closed and evaluation version 1 is stored as final', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const round = await s.seedRound({ tasks: [{ dueDate: DUE }], units: 3, closesAfterDays: 60 });
     const roundHandle = await s.startRound(round);
     for (const code of round.unitCodes) await s.issued(s.unitHandle(round, code));
@@ -55,7 +43,7 @@ describe('closing in the middle of the ladder', () => {
   });
 
   test('when one unit is closed by its own signal after the reminder, then its workflow ends and no later step fires', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const round = await s.seedRound({ tasks: [{ dueDate: DUE }] });
     const handle = await s.startUnit(round);
     const [planned] = await s.issued(handle);

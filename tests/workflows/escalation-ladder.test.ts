@@ -2,25 +2,13 @@
 // with the real activities and PostgreSQL. Dates are 2027 in the calendar fixture (see
 // support/calendar-fixture.ts for why, and for the fixture itself).
 import type { EscalationLevel } from '../../domain/vocabulary';
-import { eventually, WorkflowHarness, type Scenario } from './support/harness';
+import { eventually, useWorkflowHarness } from './support/harness';
 
-let h: WorkflowHarness;
-let s: Scenario | undefined;
-
-beforeAll(async () => {
-  h = await WorkflowHarness.create();
-});
-afterEach(async () => {
-  await s?.cleanup();
-  s = undefined;
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useWorkflowHarness();
 
 describe('the escalation ladder of a 60-day round across the Spring Festival', () => {
   test('when a task is due on the last working day before the holidays, then every step fires at its hand-computed instant, in order, the task turns overdue at midnight, the level climbs, and escalated and public_notice go to the parent and the root office', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const round = await s.seedRound({ tasks: [{ dueDate: '2027-02-04' }], closesAfterDays: 60 });
     const { province, city, county } = round.offices;
     const roundHandle = await s.startRound(round);

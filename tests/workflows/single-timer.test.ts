@@ -2,21 +2,9 @@
 // whatever the number of tasks. Checked on the workflow's own history. Dates are 2027 in the
 // calendar fixture (support/calendar-fixture.ts).
 import { closeUnitSignal, extendTaskUpdate, submitTaskUpdate, waiveTaskUpdate } from '../../workflows/contracts';
-import { eventually, WorkflowHarness, type Scenario } from './support/harness';
+import { eventually, useWorkflowHarness } from './support/harness';
 
-let h: WorkflowHarness;
-let s: Scenario | undefined;
-
-beforeAll(async () => {
-  h = await WorkflowHarness.create();
-});
-afterEach(async () => {
-  await s?.cleanup();
-  s = undefined;
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useWorkflowHarness();
 
 /** Timers started, fired and cancelled in history order, and the most ever pending at once. */
 function timerProfile(history: { events?: Array<{ timerStartedEventAttributes?: unknown; timerFiredEventAttributes?: unknown; timerCanceledEventAttributes?: unknown }> | null }) {
@@ -40,7 +28,7 @@ function timerProfile(history: { events?: Array<{ timerStartedEventAttributes?: 
 
 describe('timers of a unit workflow', () => {
   test('when a unit has 5 tasks with different due dates and takes a submission, an extension and a waiver, then at no point is more than one timer pending', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const dueDates = ['2027-01-12', '2027-01-14', '2027-01-19', '2027-01-21', '2027-01-26'];
     const round = await s.seedRound({ tasks: dueDates.map((dueDate) => ({ dueDate })) });
     const handle = await s.startUnit(round);

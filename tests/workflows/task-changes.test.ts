@@ -4,21 +4,9 @@
 // working day, 2027-02-05..13 are holidays.
 import type { EscalationLevel } from '../../domain/vocabulary';
 import { extendTaskUpdate, getUnitStateQuery, reviewSubmissionUpdate, submitTaskUpdate, waiveTaskUpdate } from '../../workflows/contracts';
-import { eventually, WorkflowHarness, type Scenario } from './support/harness';
+import { eventually, useWorkflowHarness, type Scenario } from './support/harness';
 
-let h: WorkflowHarness;
-let s: Scenario | undefined;
-
-beforeAll(async () => {
-  h = await WorkflowHarness.create();
-});
-afterEach(async () => {
-  await s?.cleanup();
-  s = undefined;
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useWorkflowHarness();
 
 const evidence = [
   { kind: 'summary' as const, title: '工作总结' },
@@ -53,7 +41,7 @@ const row = (level: EscalationLevel, cycle: number, at: number) => ({ level, cyc
 
 describe('a task change while its ladder runs', () => {
   test('when the unit submits after the reminder, then no later step fires, however far time moves', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle, taskId } = await afterReminder(s);
 
     const result = await handle.executeUpdate(submitTaskUpdate, { args: [{ taskId, idempotencyKey: 'submit-1', summary: '已完成', evidence }] });
@@ -68,7 +56,7 @@ describe('a task change while its ladder runs', () => {
   });
 
   test('when a submission is returned for rework, then the task gets a due date 5 working days after the review, cycle 1, and only the new cycle’s steps fire', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle, taskId } = await afterReminder(s);
     const { submissionId } = await handle.executeUpdate(submitTaskUpdate, { args: [{ taskId, idempotencyKey: 'submit-1', summary: '初稿', evidence }] });
 
@@ -99,7 +87,7 @@ describe('a task change while its ladder runs', () => {
   });
 
   test('when the due date is extended, then every step moves to the new date under a new cycle and none of the old ones fires', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle, taskId } = await afterReminder(s);
 
     const extended = await handle.executeUpdate(extendTaskUpdate, { args: [{ taskId, dueDate: s.date('2027-01-21'), reason: '春节前统一验收', actor: 'city-office' }] });
@@ -128,7 +116,7 @@ describe('a task change while its ladder runs', () => {
   });
 
   test('when the task is waived, then it is closed and no later step fires', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle, taskId } = await afterReminder(s);
 
     const waived = await handle.executeUpdate(waiveTaskUpdate, { args: [{ taskId, reason: '企业停产整顿', actor: 'city-office' }] });

@@ -4,21 +4,9 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, submitTaskUpdate, type SubmitTaskInput } from '../../workflows/contracts';
 import type { superviseUnit } from '../../workflows/superviseUnit';
-import { WorkflowHarness, type Scenario } from './support/harness';
+import { useWorkflowHarness, type Scenario } from './support/harness';
 
-let h: WorkflowHarness;
-let s: Scenario | undefined;
-
-beforeAll(async () => {
-  h = await WorkflowHarness.create();
-});
-afterEach(async () => {
-  await s?.cleanup();
-  s = undefined;
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useWorkflowHarness();
 
 /** The update's failure: the ApplicationFailure the validator threw, as the client receives it. */
 async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -62,7 +50,7 @@ const submission = (taskId: string, kinds: SubmitTaskInput['evidence'][number]['
 
 describe('update validation on a unit workflow', () => {
   test('when a submission lacks required evidence, then the update is rejected with ERR_EVIDENCE_MISSING naming the missing kind, and neither history nor the database records it', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle, taskId } = await issuedUnit(s);
 
     const updateId = `reject-${randomUUID()}`;
@@ -83,7 +71,7 @@ describe('update validation on a unit workflow', () => {
   });
 
   test('when a task already awaits review, then a second submission is rejected with ERR_TASK_STATE and only the first is recorded', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle, taskId } = await issuedUnit(s);
 
     const first = await handle.executeUpdate(submitTaskUpdate, { args: [submission(taskId, ['summary', 'documents'])] });
@@ -100,7 +88,7 @@ describe('update validation on a unit workflow', () => {
   });
 
   test('when a submission names a task outside the unit’s list, then it is rejected with ERR_TASK_NOT_FOUND', async () => {
-    s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
     const { handle } = await issuedUnit(s);
 
     const failure = await rejection(handle.executeUpdate(submitTaskUpdate, { args: [submission(randomUUID(), ['summary', 'documents'])] }));

@@ -271,3 +271,28 @@ export class Scenario {
     await this.running;
   }
 }
+
+/**
+ * The hooks every workflow test file needs: one harness per file, and each test's scenario
+ * cleaned up after the test, whether it passed or not.
+ */
+export function useWorkflowHarness(): Pick<WorkflowHarness, 'scenario'> {
+  let harness: WorkflowHarness | undefined;
+  const live: Scenario[] = [];
+  beforeAll(async () => {
+    harness = await WorkflowHarness.create();
+  });
+  afterEach(async () => {
+    for (const s of live.splice(0)) await s.cleanup();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+  return {
+    async scenario(startIso: string) {
+      const s = await harness!.scenario(startIso);
+      live.push(s);
+      return s;
+    },
+  };
+}
