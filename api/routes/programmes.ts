@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { groupBy } from '../../domain/collections';
@@ -76,7 +77,8 @@ export function programmeRoutes(routes: Routes, { db, client, config }: { db: Db
         const schedule = client.schedule.getHandle(programme.scheduleId);
         if (action === 'pause') await schedule.pause(`paused by ${principal.actor}`);
         if (action === 'resume') await schedule.unpause(`resumed by ${principal.actor}`);
-        if (action === 'trigger') await schedule.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+        // Not schedule.trigger(): Temporal names a schedule's runs by the second, so two triggers in one second were one run (temporalio/temporal#3614).
+        if (action === 'trigger') await client.workflow.start('launchProgrammeRound', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `programme-${programme.id}-trigger-${randomUUID()}`, args: [{ programmeId: programme.id }] });
         if (action !== 'trigger') await db.programme.update({ where: { id: programme.id }, data: { paused: action === 'pause' } });
         return view(await visibleProgramme(principal, params.id));
       },
