@@ -5,12 +5,10 @@ import { loadCalendar } from '../activities/calendar';
 import { loadConfig, type Config } from './config';
 import { createDb, type Db } from './db';
 import { createLogger, type Logger } from './logger';
-import { connectClient } from './temporal';
 
 export interface WorkerDeps {
   config: Config;
   db: Db;
-  client: Client;
   logger: Logger;
 }
 
@@ -52,13 +50,11 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'duban-worker');
   const db = createDb(config.DATABASE_URL, 20);
-  const client = await connectClient(config);
-  const worker = await createWorker({ config, db, client, logger });
+  const worker = await createWorker({ config, db, logger });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   await worker.run();
   await db.$disconnect();
-  await client.connection.close();
 }
 
 if (require.main === module) {
