@@ -191,7 +191,9 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
       const now = Date.now();
       const due = tasks.flatMap((t) => t.steps.filter((s) => s.at <= now).map((s) => ({ taskId: t.taskId, cycle: t.cycle, level: s.level, at: s.at })));
       if (due.length === 0) return;
-      const fired = await acts.fireSteps({ roundId, unitCode, items: due, now });
+      // A batch of steps is a few statements: run it beside the workflow task, as issuing is.
+      const fire = patched('fire-steps-as-local-activity') ? local.fireSteps : acts.fireSteps;
+      const fired = await fire({ roundId, unitCode, items: due, now });
       for (const t of tasks) {
         t.steps = t.steps.filter((s) => s.at > now);
         const status = fired.statuses[t.taskId];
