@@ -1,17 +1,8 @@
 import { expectStatus, type Api } from './http';
 import { waitFor } from './poll';
 
-export interface RoundCounts {
-  units: number;
-  tasks: number;
-  issued: number;
-  submitted: number;
-  accepted: number;
-  returned: number;
-  overdue: number;
-  waived: number;
-  escalated: number;
-}
+export type { Counts as RoundCounts } from '../../../api/routes/counts';
+import type { Counts as RoundCounts } from '../../../api/routes/counts';
 
 export interface RoundView {
   id: string;
