@@ -37,14 +37,15 @@ export function createIssuingActivities({ db, calendar }: ActivityDeps) {
         evidence_required: template.evidence,
         due_date: plan.dueDate,
         due_at: new Date(plan.dueAt).toISOString(),
-        due_provisional: plan.provisional,
+        due_provisional: plan.dueProvisional,
+        ladder_provisional: plan.ladderProvisional,
       }));
       await db.$executeRaw`
-        INSERT INTO tasks (id, round_id, unit_id, template_id, code, title, category, weight, evidence_required, due_date, due_at, due_provisional, issued_at)
+        INSERT INTO tasks (id, round_id, unit_id, template_id, code, title, category, weight, evidence_required, due_date, due_at, due_provisional, ladder_provisional, issued_at)
         SELECT gen_random_uuid(), ${roundId}::uuid, ${unit.id}::uuid, r.template_id, r.code, r.title, r.category, r.weight, r.evidence_required,
-               r.due_date, r.due_at, r.due_provisional, ${round.launchedAt.toISOString()}::timestamptz
+               r.due_date, r.due_at, r.due_provisional, r.ladder_provisional, ${round.launchedAt.toISOString()}::timestamptz
         FROM jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) AS r(
-          template_id uuid, code text, title text, category text, weight int, evidence_required text[], due_date text, due_at timestamptz, due_provisional boolean)
+          template_id uuid, code text, title text, category text, weight int, evidence_required text[], due_date text, due_at timestamptz, due_provisional boolean, ladder_provisional boolean)
         ON CONFLICT (round_id, unit_id, template_id) DO NOTHING`;
       await db.roundUnit.update({ where: { roundId_unitId: { roundId, unitId: unit.id } }, data: { issuedAt: new Date() } });
 

@@ -9,7 +9,10 @@ export const NOTICE_TIME = '09:00';
 export interface TaskPlan {
   dueDate: string;
   dueAt: number;
-  provisional: boolean;
+  /** The due date itself was counted on a calendar year whose statutory schedule is not yet known. */
+  dueProvisional: boolean;
+  /** Some later ladder step falls in such a year (the due date itself may be firm). */
+  ladderProvisional: boolean;
   steps: PlannedStep[];
 }
 
@@ -26,14 +29,15 @@ export function dueDateAfter(calendar: WorkingCalendar, from: number, workingDay
  */
 export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false): TaskPlan {
   const dueAt = endOfShanghaiDay(dueDate).getTime();
-  let provisional = dueProvisional || !calendar.covers(dueDate);
+  const due = dueProvisional || !calendar.covers(dueDate);
+  let ladder = false;
   const steps: PlannedStep[] = policy.steps.map((s) => {
     if (s.offsetWorkingDays === 0) return { level: s.level, at: dueAt };
     const shifted = calendar.shift(dueDate, s.offsetWorkingDays);
-    provisional ||= shifted.provisional;
+    ladder ||= shifted.provisional;
     return { level: s.level, at: shanghaiInstant(shifted.date, NOTICE_TIME).getTime() };
   });
   if (!steps.some((s) => s.at === dueAt)) steps.push({ level: null, at: dueAt });
   steps.sort((a, b) => a.at - b.at);
-  return { dueDate, dueAt, provisional, steps: steps.filter((s) => s.at > now || s.at === dueAt) };
+  return { dueDate, dueAt, dueProvisional: due, ladderProvisional: ladder, steps: steps.filter((s) => s.at > now || s.at === dueAt) };
 }

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { InvalidInput } from '../domain/errors';
+import { ErrorCode, failureType, InvalidInput } from '../domain/errors';
 import { LaunchRoundBody } from '../domain/schemas/rounds';
 import type { ProgrammeRoundTemplate } from '../domain/schemas/programmes';
 import { periodLabel } from '../domain/time';
 import { uuidFromKey } from '../src/ids';
-import { launchRound } from '../store/launch';
+import { launchRound } from '../usecases/launch';
 import type { ProgrammeRunResult } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
 import type { z } from 'zod';
@@ -26,11 +26,11 @@ export function createProgrammeActivities({ db, client, taskQueue }: ActivityDep
       const { closesAfterDays, title, ...round } = template;
       const days = closesAfterDays ?? DEFAULT_OPEN_DAYS[programme.every] ?? 30;
       const body = LaunchRoundBody.safeParse({ ...round, title: `${title ?? programme.title}（${period}）`, period, closesAt: new Date(at + days * DAY_MS).toISOString() });
-      if (!body.success) throw ApplicationFailure.nonRetryable(`programme ${programmeId} has an invalid round template: ${body.error.message}`, 'ERR_PROGRAMME_INVALID');
+      if (!body.success) throw ApplicationFailure.nonRetryable(`programme ${programmeId} has an invalid round template: ${body.error.message}`, failureType(ErrorCode.ProgrammeInvalid));
       try {
-        await launchRound({ db, client, taskQueue }, { office: programme.office }, body.data, roundId, programmeId);
+        await launchRound({ db, client, taskQueue }, { kind: 'office', office: programme.office }, body.data, roundId, programmeId);
       } catch (err) {
-        if (err instanceof InvalidInput) throw ApplicationFailure.nonRetryable(`${err.message}: ${JSON.stringify(err.errors)}`, 'ERR_PROGRAMME_INVALID');
+        if (err instanceof InvalidInput) throw ApplicationFailure.nonRetryable(`${err.message}: ${JSON.stringify(err.errors)}`, failureType(ErrorCode.ProgrammeInvalid));
         throw err;
       }
       return { roundId, period };

@@ -40,7 +40,7 @@ export function createTaskActivities({ db, calendar, client, taskQueue }: Activi
     const plan = planSteps(calendar, dueDate, policy, at, provisional);
     const task = await db.task.update({
       where: { id: taskId },
-      data: { dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.provisional, status, ladderCycle: { increment: 1 }, escalationLevel: null },
+      data: { dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.dueProvisional, ladderProvisional: plan.ladderProvisional, status, ladderCycle: { increment: 1 }, escalationLevel: null },
       select: { ladderCycle: true, status: true },
     });
     return { status: task.status, dueAt: plan.dueAt, cycle: task.ladderCycle, steps: plan.steps };

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ErrorCode, failureType } from '../domain/errors';
 import type { ActivityDeps } from './deps';
 
 /** Receivers verify `v1` as HMAC-SHA256 over "<t>.<body>" with their webhook's secret. */
@@ -50,7 +51,7 @@ export function createWebhookActivities({ db }: ActivityDeps) {
             where: { notificationId_webhookId: { notificationId: n.id, webhookId } },
             data: { attempts: { increment: 1 }, ...(failure ? { lastError: failure.slice(0, 500) } : { deliveredAt: new Date(), lastError: null }) },
           });
-          if (failure) throw ApplicationFailure.retryable(`webhook ${webhookId} refused event ${n.id}: ${failure}`, 'ERR_WEBHOOK_DELIVERY');
+          if (failure) throw ApplicationFailure.retryable(`webhook ${webhookId} refused event ${n.id}: ${failure}`, failureType(ErrorCode.WebhookDelivery));
           delivered++;
           Context.current().heartbeat(delivered);
         }

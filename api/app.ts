@@ -10,16 +10,13 @@ import { authenticate } from './auth';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { Routes } from './route';
-import { auditRoutes } from './routes/audit';
-import { burdenRoutes } from './routes/burden';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
-import { evaluationExportRoutes } from './routes/evaluationExports';
-import { meRoutes } from './routes/me';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
+import { recordRoutes } from './routes/records';
 import { taskRoutes } from './routes/tasks';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -51,18 +48,9 @@ export function createApp(deps: AppDeps): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(db));
   const routes = new Routes(v1, registry);
-  directoryRoutes(routes, deps);
-  catalogueRoutes(routes, deps);
-  roundRoutes(routes, deps);
-  taskRoutes(routes, deps);
-  evaluationRoutes(routes, deps);
-  evaluationExportRoutes(routes, deps);
-  auditRoutes(routes, deps);
-  burdenRoutes(routes, deps);
-  webhookRoutes(routes, deps);
-  questionnaireRoutes(routes, deps);
-  programmeRoutes(routes, deps);
-  meRoutes(routes, deps);
+  const ctx = { db, client, config };
+  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes]) mount(routes, ctx);
+  routes.finish();
   const document = openApiDocument(registry);
 
   app.get('/healthz', (_req, res) => {

@@ -2,17 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { PrincipalKind } from '../domain/vocabulary';
 import type { Db } from '../src/db';
+import type { Actor } from '../usecases/context';
 import { unauthorized } from './problem';
 
-export interface Principal {
-  kind: PrincipalKind;
-  tokenId: string;
-  /** Who acted, for records: "office:jx", "unit:jx-001", "observer:gc-01". */
-  actor: string;
-  office?: { id: string; code: string; path: string };
-  unit?: { id: string; code: string; officeId: string };
-  observer?: { id: string; code: string; unitId: string };
-}
+/** The caller of a request: who they are, what they may see, and the name records carry. */
+export type Principal = Actor;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 

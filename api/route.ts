@@ -4,7 +4,7 @@ import { z, type ZodType } from 'zod';
 import { Problem } from '../domain/schemas/common';
 import type { PrincipalKind } from '../domain/vocabulary';
 import type { Principal } from './auth';
-import { badRequest, forbidden, notFound, type FieldError } from './problem';
+import { badRequest, forbidden, methodNotAllowed, notFound, type FieldError } from './problem';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 const Empty = z.object({});
@@ -27,11 +27,22 @@ export interface RouteSpec<P extends ZodType | undefined, Q extends ZodType | un
   produces?: string;
   /** Documented error statuses beyond 400/401/403. */
   errors?: number[];
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; principal: Principal; req: Request; res: Response }) => Promise<unknown>;
+  /** Reads an optional Idempotency-Key header: a retry with the same key returns the first result. */
+  idempotent?: boolean;
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; principal: Principal; idempotencyKey?: string; req: Request; res: Response }) => Promise<unknown>;
 }
 
+/** One row of the route table: what exists, and who may call it. */
+export interface RouteEntry {
+  method: Method;
+  path: string;
+  roles: readonly PrincipalKind[];
+}
+
+const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, '1-200 printable ASCII characters');
+
 function issuesOf(error: z.ZodError, where: FieldError['in']): FieldError[] {
-  return error.issues.map((i) => ({ path: i.path.join('.') || (where === 'body' ? '' : String(where)), message: i.message, in: where }));
+  return error.issues.map((i) => ({ path: i.path.join('.') || (where === 'body' ? '' : String(where)), message: i.message, in: where, code: i.code }));
 }
 
 const ERROR_TEXT: Record<number, string> = {
@@ -49,10 +60,29 @@ const ERROR_TEXT: Record<number, string> = {
  * same zod schemas that validate each request, so the contract cannot drift from the code.
  */
 export class Routes {
+  private readonly entries: RouteEntry[] = [];
+
   constructor(
     private readonly router: Router,
     private readonly registry: OpenAPIRegistry,
   ) {}
+
+  /** Every route mounted so far. */
+  get table(): readonly RouteEntry[] {
+    return this.entries;
+  }
+
+  /** After the last route: a method a path does not offer answers 405 with Allow. */
+  finish(): void {
+    const byPath = new Map<string, Method[]>();
+    for (const e of this.entries) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e.method]);
+    for (const [path, methods] of byPath) {
+      const allow = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
+      this.router.all(path.replace(/\{(\w+)\}/g, ':$1'), () => {
+        throw methodNotAllowed(allow);
+      });
+    }
+  }
 
   add<P extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, B extends ZodType | undefined = undefined>(spec: RouteSpec<P, Q, B>): this {
     const status = spec.status ?? 200;
@@ -63,6 +93,7 @@ export class Routes {
       tags: spec.tags,
       security: [{ bearer: [] }],
       request: {
+        ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }) as never } : {}),
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
@@ -78,6 +109,7 @@ export class Routes {
       },
     };
     this.registry.registerPath(config);
+    this.entries.push({ method: spec.method, path: spec.path, roles: spec.roles });
 
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](expressPath, async (req, res) => {
@@ -94,8 +126,12 @@ export class Routes {
       if (errors.length > 0) throw notFound('resource');
       const query = parse(spec.query, req.query, 'query') as Out<Q>;
       const body = (spec.body ? parse(spec.body, req.body, 'body') : undefined) as Out<B>;
+      const idempotencyKey = spec.idempotent ? req.get('idempotency-key') : undefined;
+      if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success) {
+        errors.push({ path: 'Idempotency-Key', message: '1-200 printable ASCII characters', in: 'header', code: 'invalid_format' });
+      }
       if (errors.length > 0) throw badRequest(`${errors.length} field(s) are invalid: ${errors.map((e) => e.path || '(body)').join(', ')}`, errors);
-      const result = await spec.handler({ params, query, body, principal, req, res });
+      const result = await spec.handler({ params, query, body, principal, idempotencyKey, req, res });
       if (!res.headersSent) res.status(status).json(result);
     });
     return this;

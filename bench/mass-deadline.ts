@@ -6,7 +6,7 @@
  *   npm run bench -- mass-deadline --units 700 --tasks 30 [--json]
  *
  * The API refuses a due date in the past, so the benchmark records the round exactly as
- * POST /rounds does (store/launch.ts) and starts its workflow, with every task due
+ * POST /rounds does (usecases/launch.ts) and starts its workflow, with every task due
  * yesterday: each unit workflow finds its deadline passed as soon as its list is issued.
  */
 import { parseArgs } from 'node:util';

@@ -1,7 +1,63 @@
+/**
+ * Every refusal the product can give, by a stable name that clients and the pages key on.
+ * The API puts it in problem+json's `code`; workflows and activities throw the same name,
+ * prefixed `ERR_`, as their ApplicationFailure type (see `failureType`).
+ */
+export const ErrorCode = {
+  /** A field of the body, query or a header is invalid; `errors[]` names each. */
+  InvalidInput: 'INVALID_INPUT',
+  /** The body is not JSON, or not in a form the endpoint reads. */
+  MalformedBody: 'MALFORMED_BODY',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** The caller's role may never take this action. */
+  Forbidden: 'FORBIDDEN',
+  /** Absent, or present but not visible to the caller: the two answer alike. */
+  NotFound: 'NOT_FOUND',
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  /** A code or key that must be unique is taken. */
+  AlreadyExists: 'ALREADY_EXISTS',
+  RoundState: 'ROUND_STATE',
+  TaskNotFound: 'TASK_NOT_FOUND',
+  TaskState: 'TASK_STATE',
+  UnitClosed: 'UNIT_CLOSED',
+  SubmissionMismatch: 'SUBMISSION_MISMATCH',
+  SubmissionReviewed: 'SUBMISSION_REVIEWED',
+  CorrectionReasonRequired: 'CORRECTION_REASON_REQUIRED',
+  EvidenceMissing: 'EVIDENCE_MISSING',
+  InvalidDueDate: 'INVALID_DUE_DATE',
+  WindowNotOpen: 'WINDOW_NOT_OPEN',
+  WindowClosed: 'WINDOW_CLOSED',
+  AlreadyAnswered: 'ALREADY_ANSWERED',
+  ProgrammeState: 'PROGRAMME_STATE',
+  ProgrammeInvalid: 'PROGRAMME_INVALID',
+  TemplateOwned: 'TEMPLATE_OWNED',
+  WebhookDelivery: 'WEBHOOK_DELIVERY',
+  RateLimited: 'RATE_LIMITED',
+  Unavailable: 'UNAVAILABLE',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES = Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]];
+
+/** The ApplicationFailure type a workflow or activity throws for a code. */
+export const failureType = <C extends ErrorCode>(code: C) => `ERR_${code}` as const;
+
+/** The code behind an ApplicationFailure type, if it is one of ours. */
+export function codeOfFailureType(type: string | undefined | null): ErrorCode | undefined {
+  if (!type?.startsWith('ERR_')) return undefined;
+  const code = type.slice(4);
+  return (ERROR_CODES as string[]).includes(code) ? (code as ErrorCode) : undefined;
+}
+
 export interface FieldProblem {
   path: string;
   message: string;
   in?: 'body' | 'query' | 'params' | 'header';
+  /** What is wrong with the field, as a stable word (zod's issue codes, or ours such as `unknown`). */
+  code?: string;
 }
 
 /** Input that is well-formed but refers to things that do not exist or may not be used; the API answers 400. */

@@ -13,32 +13,35 @@ export interface Question {
 /** A likert answer (1-5) on a 0-100 scale. */
 export const likertToScore = (v: number) => ((v - 1) / 4) * 100;
 
+/** What is wrong with one answer, as a stable word (the pages key their messages on it). */
+export type AnswerProblemCode = 'unknown_question' | 'required' | 'likert_range' | 'not_a_number' | 'text_too_long' | 'not_an_option' | 'options_not_distinct';
+
 /** Problems with a set of answers, keyed by question id; empty when the answers fit the questions. */
-export function answerProblems(questions: Question[], answers: Record<string, unknown>): Array<[string, string]> {
-  const problems: Array<[string, string]> = [];
+export function answerProblems(questions: Question[], answers: Record<string, unknown>): Array<[string, string, AnswerProblemCode]> {
+  const problems: Array<[string, string, AnswerProblemCode]> = [];
   const ids = new Set(questions.map((q) => q.id));
-  for (const key of Object.keys(answers)) if (!ids.has(key)) problems.push([key, 'no such question in this questionnaire']);
+  for (const key of Object.keys(answers)) if (!ids.has(key)) problems.push([key, 'no such question in this questionnaire', 'unknown_question']);
   for (const q of questions) {
     const v = answers[q.id];
     if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) {
-      if (q.required) problems.push([q.id, 'an answer is required']);
+      if (q.required) problems.push([q.id, 'an answer is required', 'required']);
       continue;
     }
-    const bad = (() => {
+    const bad = ((): [string, AnswerProblemCode] | null => {
       switch (q.kind) {
         case 'likert5':
-          return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 ? null : 'must be a whole number from 1 to 5';
+          return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 ? null : ['must be a whole number from 1 to 5', 'likert_range'];
         case 'number':
-          return typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number';
+          return typeof v === 'number' && Number.isFinite(v) ? null : ['must be a number', 'not_a_number'];
         case 'text':
-          return typeof v === 'string' && v.length <= 5000 ? null : 'must be text of at most 5000 characters';
+          return typeof v === 'string' && v.length <= 5000 ? null : ['must be text of at most 5000 characters', 'text_too_long'];
         case 'single':
-          return typeof v === 'string' && q.options!.includes(v) ? null : `must be one of: ${q.options!.join(', ')}`;
+          return typeof v === 'string' && q.options!.includes(v) ? null : [`must be one of: ${q.options!.join(', ')}`, 'not_an_option'];
         case 'multi':
-          return Array.isArray(v) && v.every((x) => q.options!.includes(x)) && new Set(v).size === v.length ? null : `must be distinct options from: ${q.options!.join(', ')}`;
+          return Array.isArray(v) && v.every((x) => q.options!.includes(x)) && new Set(v).size === v.length ? null : [`must be distinct options from: ${q.options!.join(', ')}`, 'options_not_distinct'];
       }
     })();
-    if (bad) problems.push([q.id, bad]);
+    if (bad) problems.push([q.id, ...bad]);
   }
   return problems;
 }

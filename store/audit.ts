@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client';
+import { sqlPathUnder } from '../access/visibility';
 import type { Db } from '../src/db';
 
 export interface AuditRow {
@@ -27,7 +28,7 @@ export async function auditEntries(
   const subject = input.subject?.toLowerCase();
   const [kind, id] = subject ? subject.split(':') : [];
   const taskFilter = [
-    Prisma.sql`left(o.path, length(${officePath})) = ${officePath}`,
+    sqlPathUnder(officePath),
     ...(roundId ? [Prisma.sql`t.round_id = ${roundId}::uuid`] : []),
     ...(kind === 'task' ? [Prisma.sql`t.id = ${id}::uuid`] : []),
     ...(kind === 'submission' ? [Prisma.sql`t.id = (SELECT task_id FROM submissions WHERE id = ${id}::uuid)`] : []),

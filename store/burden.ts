@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client';
+import { sqlPathUnder } from '../access/visibility';
 import type { Db } from '../src/db';
 
 /** 减轻基层负担: what the rounds asked of one unit. */
@@ -18,8 +19,6 @@ export interface UnitBurden extends Burden {
   total: number;
 }
 
-/** A subtree as a prefix of office paths; codes may hold "_", which LIKE would read as a wildcard. */
-const underPath = (path: string) => Prisma.sql`left(o.path, length(${path})) = ${path}`;
 
 /**
  * Counts, per unit of the subtree that took part in the selected rounds, in grouped queries:
@@ -35,7 +34,7 @@ async function burdenOf(db: Db, rounds: Prisma.Sql, officePath: string): Promise
       JOIN r ON r.id = ru.round_id
       JOIN units u ON u.id = ru.unit_id
       JOIN offices o ON o.id = u.office_id
-      WHERE ${underPath(officePath)}
+      WHERE ${sqlPathUnder(officePath)}
     ),
     k AS (SELECT unit_id, count(*)::int AS n FROM ru GROUP BY unit_id),
     t AS (SELECT t.unit_id, count(*)::int AS n FROM tasks t JOIN ru ON ru.round_id = t.round_id AND ru.unit_id = t.unit_id GROUP BY t.unit_id),

@@ -1,6 +1,7 @@
 import { groupBy } from '../domain/collections';
 import { rollUp, scoreRound, rank, type Rubric, type UnitInput, type UnitScore } from '../domain/scoring';
 import { levelRank, type EscalationLevel, type Grade } from '../domain/vocabulary';
+import { isUnder } from '../access/visibility';
 import type { Db } from '../src/db';
 import type { RoundSpec } from './roundSpec';
 import { satisfactionByUnit } from './questionnaires';
@@ -173,7 +174,7 @@ export async function officeRollups(db: Db, units: EvaluationResult['units'], sc
   for (const u of units) byPath.set(u.officeId, u.officePath.split('/').filter(Boolean));
   const rollups = rollUp(units, (officeId) => byPath.get(officeId) ?? []);
   const offices = await db.office.findMany({ where: { code: { in: rollups.map((r) => r.officeId) } }, include: { parent: { select: { code: true } } } });
-  const visible = offices.filter((o) => o.path.startsWith(scopePath));
+  const visible = offices.filter((o) => isUnder(o.path, scopePath));
   const rows = visible.map((o) => {
     const r = rollups.find((x) => x.officeId === o.code)!;
     return { officeCode: o.code, officeName: o.name, parentCode: o.parent?.code ?? null, units: r.units, mean: r.mean, grades: r.grades, total: r.mean };

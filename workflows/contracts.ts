@@ -1,19 +1,23 @@
 // Messages, inputs and results of the supervision workflows. The API, the activities
 // and the tests import from here; nothing here does I/O.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { ErrorCode, failureType } from '../domain/errors';
 import type { EscalationLevel, EvidenceKind, TaskStatus } from '../domain/vocabulary';
 
 export const roundWorkflowId = (roundId: string) => `round-${roundId}`;
 export const unitWorkflowId = (roundId: string, unitCode: string) => `round-${roundId}-unit-${unitCode}`;
 
-/** Failure types carried by ApplicationFailure.type; the API maps each to an HTTP status. */
+/**
+ * Failure types carried by ApplicationFailure.type: `ERR_` and a code of the one enum the API
+ * answers with (domain/errors.ts), so a refusal reads the same in a workflow and over HTTP.
+ */
 export const ErrorType = {
-  TaskNotFound: 'ERR_TASK_NOT_FOUND',
-  TaskState: 'ERR_TASK_STATE',
-  EvidenceMissing: 'ERR_EVIDENCE_MISSING',
-  UnitClosed: 'ERR_UNIT_CLOSED',
-  SubmissionMismatch: 'ERR_SUBMISSION_MISMATCH',
-  InvalidDueDate: 'ERR_INVALID_DUE_DATE',
+  TaskNotFound: failureType(ErrorCode.TaskNotFound),
+  TaskState: failureType(ErrorCode.TaskState),
+  EvidenceMissing: failureType(ErrorCode.EvidenceMissing),
+  UnitClosed: failureType(ErrorCode.UnitClosed),
+  SubmissionMismatch: failureType(ErrorCode.SubmissionMismatch),
+  InvalidDueDate: failureType(ErrorCode.InvalidDueDate),
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

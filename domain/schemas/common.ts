@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ERROR_CODES } from '../errors';
 
 extendZodWithOpenApi(z);
 
@@ -31,7 +32,10 @@ export const Problem = z
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
+    code: z.enum(ERROR_CODES).openapi({ description: 'A stable name for the kind of error, for programs and the pages to key on' }),
     detail: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string(), in: z.string().optional() })).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), in: z.string().optional(), code: z.string().optional().openapi({ description: 'What is wrong with the field, as a stable word' }) }))
+      .optional(),
   })
   .openapi('Problem');

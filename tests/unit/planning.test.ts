@@ -21,7 +21,8 @@ describe('planSteps over the 2026 National Day holiday, due Friday 2026-10-09', 
     expect(planSteps(calendar, '2026-10-09', DEFAULT_ESCALATION_POLICY, LONG_AGO)).toEqual({
       dueDate: '2026-10-09',
       dueAt: at('2026-10-10T00:00:00+08:00'),
-      provisional: false,
+      dueProvisional: false,
+      ladderProvisional: false,
       steps: ladder,
     });
   });
@@ -51,18 +52,18 @@ describe('planSteps with other policies and calendars', () => {
     ]);
   });
 
-  test('when a step falls in 2027, which the bundled data does not cover, then the plan is provisional; with extra 2027 data it is not', () => {
+  test('when a step falls in 2027, which the bundled data does not cover, then the ladder is provisional while the due date in 2026 is firm; with extra 2027 data neither is', () => {
     const bundledOnly = planSteps(calendar, '2026-12-30', DEFAULT_ESCALATION_POLICY, LONG_AGO);
-    expect(bundledOnly.provisional).toBe(true);
+    expect(bundledOnly).toMatchObject({ dueProvisional: false, ladderProvisional: true });
     expect(bundledOnly.steps[2]).toEqual({ level: 'supervision', at: at('2027-01-04T09:00:00+08:00') });
 
     const covered = planSteps(createCalendar(CALENDAR_FIXTURE_2027), '2026-12-30', DEFAULT_ESCALATION_POLICY, LONG_AGO);
-    expect(covered.provisional).toBe(false);
+    expect(covered).toMatchObject({ dueProvisional: false, ladderProvisional: false });
     expect(covered.steps[2]).toEqual({ level: 'supervision', at: at('2027-01-05T09:00:00+08:00') });
   });
 
   test('when the due date itself was provisional, then the plan says so', () => {
-    expect(planSteps(calendar, '2026-10-09', DEFAULT_ESCALATION_POLICY, LONG_AGO, true).provisional).toBe(true);
+    expect(planSteps(calendar, '2026-10-09', DEFAULT_ESCALATION_POLICY, LONG_AGO, true)).toMatchObject({ dueProvisional: true, ladderProvisional: false });
   });
 });
 

@@ -21,28 +21,28 @@ describe('answerProblems', () => {
     ['text', 'text', ['好', 'x'.repeat(5000)], [3, 'x'.repeat(5001)]],
   ])('when a %s question gets good and bad answers, then only the bad ones are problems, named by question id', (_kind, id, good, bad) => {
     for (const v of good as unknown[]) expect(answerProblems(questions, { [id]: v })).toEqual([]);
-    for (const v of bad as unknown[]) expect(answerProblems(questions, { [id]: v })).toEqual([[id, expect.any(String)]]);
+    for (const v of bad as unknown[]) expect(answerProblems(questions, { [id]: v })).toEqual([[id, expect.any(String), expect.any(String)]]);
   });
 
   test('when a likert answer is out of range, then the message says what is allowed', () => {
-    expect(answerProblems(questions, { likert: 6 })).toEqual([['likert', 'must be a whole number from 1 to 5']]);
+    expect(answerProblems(questions, { likert: 6 })).toEqual([['likert', 'must be a whole number from 1 to 5', 'likert_range']]);
   });
 
   test('when a required question is missing, empty text or an empty list, then an answer is required; optional ones may be left out', () => {
     const required = [q('must', 'text', { required: true }), q('pick', 'multi', { options: ['a', 'b'], required: true }), q('may', 'number')];
     expect(answerProblems(required, {})).toEqual([
-      ['must', 'an answer is required'],
-      ['pick', 'an answer is required'],
+      ['must', 'an answer is required', 'required'],
+      ['pick', 'an answer is required', 'required'],
     ]);
     expect(answerProblems(required, { must: '', pick: [] })).toEqual([
-      ['must', 'an answer is required'],
-      ['pick', 'an answer is required'],
+      ['must', 'an answer is required', 'required'],
+      ['pick', 'an answer is required', 'required'],
     ]);
     expect(answerProblems(required, { must: 'ok', pick: ['b'] })).toEqual([]);
   });
 
   test('when an answer names a question not in the questionnaire, then it is a problem', () => {
-    expect(answerProblems(questions, { likert: 4, ghost: 1 })).toEqual([['ghost', 'no such question in this questionnaire']]);
+    expect(answerProblems(questions, { likert: 4, ghost: 1 })).toEqual([['ghost', 'no such question in this questionnaire', 'unknown_question']]);
   });
 });
 

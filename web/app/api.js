@@ -1,5 +1,5 @@
 // The one way pages talk to /api/v1: bearer token from the session, problem+json turned into ApiError.
-import { EVIDENCE, ROUND_STATUS, TASK_STATUS, label } from './labels.js';
+import { EVIDENCE, label } from './labels.js';
 
 const TOKEN_KEY = 'duban.token';
 
@@ -24,6 +24,7 @@ export class ApiError extends Error {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
     this.status = status;
     this.title = problem?.title ?? '';
+    this.code = problem?.code ?? '';
     this.detail = problem?.detail ?? '';
     this.errors = Array.isArray(problem?.errors) ? problem.errors : [];
   }
@@ -86,49 +87,68 @@ const STATUS_TEXT = {
   422: '内容不符合要求。',
 };
 
-// Known server messages (English, for programs) and how a person should read them.
-const MESSAGES = [
-  [/^evidence of kind "(\w+)" is required$/, (m) => `缺少必需的佐证材料：${label(EVIDENCE, m[1])}`],
-  [/^missing required evidence: (.+)$/, (m) => `缺少必需的佐证材料：${m[1].split(', ').map((k) => label(EVIDENCE, k)).join('、')}`],
-  [/^you have already answered this window$/, () => '您已提交过本期问卷，每期只能提交一次。'],
-  [/^the questionnaire window has closed$/, () => '本期问卷已截止，无法再提交。'],
-  [/^the questionnaire window has not opened yet$/, () => '本期问卷尚未开放。'],
-  [/^an answer is required$/, () => '此题为必答题'],
-  [/^must be a whole number from 1 to 5$/, () => '请选择 1–5 之间的分值'],
-  [/^must be a number$/, () => '请填写数字'],
-  [/^must be one of: /, () => '请从选项中选择'],
-  [/^must be distinct options from: /, () => '请从选项中选择，且不要重复'],
-  [/^a score is required to accept$/, () => '通过时必须填写评分'],
-  [/^the submission was already (\w+)$/, () => '该提交已经审核过，请刷新后查看。'],
-  [/^a later submission supersedes this one$/, () => '单位已重新提交，请审核最新的提交。'],
-  [/^task is (?:already )?(\w+)/, (m) => `任务当前状态为「${label(TASK_STATUS, m[1])}」，不能执行此操作。`],
-  [/^the round is (\w+)$/, (m) => `督查轮次${label(ROUND_STATUS, m[1])}，不能执行此操作。`],
-  [/^the round is no longer open for changes$/, () => '督查轮次已结束，不能再更改。'],
-  [/^Invalid url|^Invalid URL/i, () => '链接格式不正确，应以 http:// 或 https:// 开头'],
-  [/^Too small|>=1 character/i, () => '不能为空'],
-];
+// What a person should read for each problem `code` the API gives (domain/errors.ts).
+const CODE_TEXT = {
+  EVIDENCE_MISSING: '缺少必需的佐证材料。',
+  ALREADY_ANSWERED: '您已提交过本期问卷，每期只能提交一次。',
+  WINDOW_CLOSED: '本期问卷已截止，无法再提交。',
+  WINDOW_NOT_OPEN: '本期问卷尚未开放。',
+  SUBMISSION_REVIEWED: '该提交已经审核过，请刷新后查看。',
+  SUBMISSION_MISMATCH: '单位已重新提交，请审核最新的提交。',
+  TASK_STATE: '任务当前状态不允许此操作，请刷新后查看。',
+  TASK_NOT_FOUND: '未找到该任务。',
+  UNIT_CLOSED: '督查轮次已结束，不能再更改。',
+  ROUND_STATE: '督查轮次已结束或正在结束，不能执行此操作。',
+  CORRECTION_REASON_REQUIRED: '轮次已结束，更正审核结果须填写理由。',
+  INVALID_DUE_DATE: '新的截止日期不能早于今天。',
+  ALREADY_EXISTS: '该代码已存在。',
+  TEMPLATE_OWNED: '该模板属于其他产改办。',
+  PAYLOAD_TOO_LARGE: '提交的内容过大。',
+  UNSUPPORTED_MEDIA_TYPE: '不支持的文件或内容类型。',
+  RATE_LIMITED: '操作过于频繁，请稍后再试。',
+  UNAVAILABLE: '服务暂时不可用，请稍后再试。',
+};
 
-export function translate(message) {
-  for (const [pattern, text] of MESSAGES) {
-    const m = pattern.exec(message ?? '');
-    if (m) return text(m);
-  }
-  return null;
+// What is wrong with one field, by the field error's `code` (zod's issue codes and the API's own words).
+const FIELD_TEXT = {
+  required: () => '此项为必填项',
+  likert_range: () => '请选择 1–5 之间的分值',
+  not_a_number: () => '请填写数字',
+  text_too_long: () => '文字过长，最多 5000 字',
+  not_an_option: () => '请从选项中选择',
+  options_not_distinct: () => '请从选项中选择，且不要重复',
+  unknown_question: () => '问卷中没有这道题',
+  in_the_past: () => '不能早于今天',
+  too_small: (e) => (e.minimum === 1 || /character|>=1/.test(e.message) ? '不能为空' : '数值过小'),
+  too_big: () => '超出允许的长度或范围',
+  invalid_format: (e) => (/url/i.test(e.message) ? '链接格式不正确，应以 http:// 或 https:// 开头' : '格式不正确'),
+  invalid_type: () => '类型不正确',
+  invalid_value: () => '请从允许的取值中选择',
+  unrecognized_keys: () => '包含不认识的字段',
+};
+
+/** A field error in words, by its code; evidence kinds are named. */
+export function translateField(e) {
+  const missing = /^missing_(\w+)$/.exec(e.code ?? '');
+  if (missing) return `缺少必需的佐证材料：${label(EVIDENCE, missing[1])}`;
+  if (e.code === 'custom' && /score is required/.test(e.message)) return '通过时必须填写评分';
+  return FIELD_TEXT[e.code]?.(e) ?? null;
 }
 
 /**
- * What to tell a person about an error: a headline, one line per field (`fieldName` turns
- * a path such as "evidence.0.title" into words), and the server's own detail when no line explains it.
+ * What to tell a person about an error: a headline (by the problem's `code`, else its status),
+ * one line per field (`fieldName` turns a path such as "evidence.0.title" into words), and the
+ * server's own detail when nothing above explains it.
  */
 export function describe(err, fieldName = (path) => path) {
   if (!(err instanceof ApiError)) return { title: '出现意外错误，请刷新页面后重试。', items: [], detail: String(err?.message ?? err) };
   const items = err.errors.map((e) => {
     const name = e.path ? fieldName(e.path) : '';
-    const text = translate(e.message) ?? e.message;
+    const text = translateField(e) ?? e.message;
     return name && name !== 'evidence' && !text.startsWith('缺少') ? `${name}：${text}` : text;
   });
-  const translated = translate(err.detail);
-  const title = err.status >= 500 ? '服务器暂时无法完成请求，请稍后再试。' : translated && items.length === 0 ? translated : STATUS_TEXT[err.status] ?? `请求失败（${err.status}）`;
+  const known = CODE_TEXT[err.code];
+  const title = err.status >= 500 ? '服务器暂时无法完成请求，请稍后再试。' : known && items.length === 0 ? known : STATUS_TEXT[err.status] ?? `请求失败（${err.status}）`;
   // The server's own words only when nothing above explains the error.
-  return { title, items: [...new Set(items)], detail: translated || items.length || err.status === 0 ? '' : err.detail };
+  return { title, items: [...new Set(items)], detail: known || items.length || err.status === 0 ? '' : err.detail };
 }

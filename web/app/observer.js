@@ -38,9 +38,9 @@ function windowCard(w) {
     } catch (err) {
       message.replaceChildren(errorBox(err, (path) => label.get(path) ?? path));
       // A second answer (409) or a closed window (410) cannot succeed on retry.
-      submit.disabled = err.status === 409 || err.status === 410;
-      if (err.status === 409) replace(status, submitted()[0]);
-      if (err.status === 410) replace(status, badge('muted', '已截止'));
+      submit.disabled = err.code === 'ALREADY_ANSWERED' || err.code === 'WINDOW_CLOSED';
+      if (err.code === 'ALREADY_ANSWERED') replace(status, submitted()[0]);
+      if (err.code === 'WINDOW_CLOSED') replace(status, badge('muted', '已截止'));
     }
   } },
   h('p', { class: 'hint' }, '标 * 的为必答题。'),

@@ -72,7 +72,7 @@ export async function roundPage({ params: [id] }) {
         h('td', {}, h('span', { class: 'task-title' }, t.title), h('br'), h('small', { class: 'muted' }, t.code)),
         h('td', {}, t.category),
         h('td', {}, taskStatusBadge(t.status)),
-        h('td', { class: 'nowrap' }, t.dueDate, t.dueProvisional ? h('small', { class: 'muted', title: '当年节假日安排尚未公布，按临时日历推算' }, ' （临时）') : null),
+        h('td', { class: 'nowrap' }, t.dueDate, t.dueProvisional ? h('small', { class: 'muted due-provisional', title: '截止日期所在年度的节假日安排尚未公布，按临时日历推算' }, ' （临时）') : null),
         h('td', {}, levelBadge(t.escalationLevel)),
         h('td', {}, t.status === 'submitted' && t.submissionId
           ? h('button', { type: 'button', class: 'btn btn-small btn-primary', 'aria-label': `审核 ${unitNames.get(t.unitCode) ?? t.unitCode} 的「${t.title}」`, onclick: () => openReview({ task: t, unitName: unitNames.get(t.unitCode) }, (s) => reviewed(t, s)) }, '审核')

@@ -21,7 +21,9 @@ function deadline(task) {
     h('span', {}, '截止 ', h('strong', {}, task.dueDate), ` ${weekday(task.dueDate)} ${dueTime(task)} 前`, h('span', { class: 'workday' }, '工作日')),
     task.dueProvisional
       ? h('p', { class: 'note-provisional' }, h('strong', {}, '临时日历'), '：该年度法定节假日和调休安排尚未公布，截止日期暂按临时日历推算，公布后可能调整。')
-      : null);
+      : task.ladderProvisional
+        ? h('p', { class: 'note-ladder-provisional muted' }, '截止日期已确定；逾期后的督办、上报、通报节点落在节假日安排尚未公布的年度，暂按临时日历推算。')
+        : null);
 }
 
 function taskItem(task) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { freePort } from '../../../scripts/stack/ports';
 import { runCli } from '../support/cli';
 import { stopService, type Spawned } from '../support/processes';
@@ -20,7 +21,9 @@ export default async function globalSetup(): Promise<void> {
   const port = await freePort();
   const taskQueue = `itest-${Date.now()}-${randomBytes(3).toString('hex')}`;
   newRun(taskQueue);
-  const env = { PORT: String(port), DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: taskQueue };
+  // A fixture calendar for the years the bundled one lacks, so tasks planned today plan alike on any date.
+  const DUBAN_CALENDAR_FILE = path.resolve(__dirname, '../../fixtures/calendar-fixture-2027-2032.json');
+  const env = { PORT: String(port), DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: taskQueue, DUBAN_CALENDAR_FILE };
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const started: Spawned[] = [];

@@ -1,8 +1,8 @@
 import { expectStatus, type Api } from './http';
 import { waitFor } from './poll';
 
-export type { Counts as RoundCounts } from '../../../api/routes/counts';
-import type { Counts as RoundCounts } from '../../../api/routes/counts';
+export type { Counts as RoundCounts } from '../../../usecases/roundCounts';
+import type { Counts as RoundCounts } from '../../../usecases/roundCounts';
 
 export interface RoundView {
   id: string;

@@ -6,12 +6,12 @@ import { EscalationPolicyInput, RubricInput, type LaunchRoundBody } from '../dom
 import { shanghaiDate } from '../domain/time';
 import type { Db } from '../src/db';
 import { roundWorkflowId } from '../workflows/contracts';
+import { catalogueWhere, unitWhere, type Viewer } from '../access/visibility';
 import type { superviseRound } from '../workflows/superviseRound';
-import type { RoundSpec } from './roundSpec';
-import { catalogueWhere, unitWhere, type Viewer } from './visibility';
+import type { RoundSpec } from '../store/roundSpec';
 
 export interface Launcher extends Viewer {
-  office: { id: string; path: string };
+  office: { id: string; code: string; path: string };
   tokenId?: string;
 }
 

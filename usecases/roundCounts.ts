@@ -1,6 +1,5 @@
-import type { Db } from '../../src/db';
-import type { Principal } from '../auth';
-import { unitWhere } from '../scope';
+import { unitWhere, type Viewer } from '../access/visibility';
+import type { Db } from '../src/db';
 
 export interface Counts {
   units: number;
@@ -19,9 +18,9 @@ export interface Counts {
  * (units x task specs); `issued` what exists so far; `escalated` the tasks that reached the
  * parent office or beyond (escalated or public_notice).
  */
-export async function roundCounts(db: Db, principal: Principal, rounds: Array<{ id: string; spec: unknown }>): Promise<Map<string, Counts>> {
+export async function roundCounts(db: Db, viewer: Viewer, rounds: Array<{ id: string; spec: unknown }>): Promise<Map<string, Counts>> {
   const roundIds = rounds.map((r) => r.id);
-  const visible = { roundId: { in: roundIds }, unit: unitWhere(principal) };
+  const visible = { roundId: { in: roundIds }, unit: unitWhere(viewer) };
   const [units, byStatus, escalated] = await Promise.all([
     db.roundUnit.groupBy({ by: ['roundId'], where: visible, _count: { _all: true } }),
     db.task.groupBy({ by: ['roundId', 'status'], where: visible, _count: { _all: true } }),

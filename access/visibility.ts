@@ -1,0 +1,163 @@
+import { Prisma } from '../generated/prisma/client';
+import type { PrincipalKind } from '../domain/vocabulary';
+import type { Db } from '../src/db';
+import { notFound } from '../api/problem';
+
+/**
+ * Who may see what, in one place. Every route, list, count, export and document asks here.
+ *
+ *   an office   its own subtree: the offices below it (itself included), their units, those
+ *               units' tasks, submissions, observers and escalations, and the rounds it or an
+ *               office below it launched or that include one of its units;
+ *   a unit      itself: its own tasks, submissions, rounds that include it, its own scores;
+ *   an observer itself: the questionnaire windows of rounds that include its unit, nothing else.
+ *
+ * Anything outside answers 404 exactly as if it did not exist (`notFound` names the kind of
+ * thing, never whether it exists), so a caller learns nothing from probing ids or codes.
+ *
+ * Office paths are the codes from the root down, slash-separated and slash-terminated
+ * ("/jx/jx-nc/"), so a subtree is a prefix of paths. Codes may hold "_" and "." (and, were the
+ * alphabet ever widened, "%" or "\"), which LIKE reads as wildcards: every prefix test here
+ * escapes the pattern, and the raw-SQL form compares `left(path, n)` with no pattern at all.
+ */
+export interface Viewer {
+  kind: PrincipalKind;
+  office?: { id: string; code: string; path: string };
+  unit?: { id: string; code: string; officeId: string };
+  observer?: { id: string; code: string; unitId: string };
+}
+
+const NOTHING = { in: [] as string[] };
+
+/** `path` as a LIKE prefix that matches itself literally. */
+export const likePrefix = (path: string) => path.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A Prisma filter on an office path column: within the subtree rooted at `path`. */
+export const pathUnder = (path: string): Prisma.StringFilter => ({ startsWith: likePrefix(path) });
+
+/** The same test in raw SQL, for an `offices` row aliased `alias`. */
+export const sqlPathUnder = (path: string, alias = 'o') => Prisma.sql`left(${Prisma.raw(`${alias}.path`)}, length(${path})) = ${path}`;
+
+/** The same test on values already loaded. */
+export const isUnder = (path: string, scopePath: string) => path.startsWith(scopePath);
+
+function officePathOf(v: Viewer): string {
+  if (!v.office) throw new Error(`office scope asked of a ${v.kind} principal`);
+  return v.office.path;
+}
+
+export function officeWhere(v: Viewer): Prisma.OfficeWhereInput {
+  return v.office ? { path: pathUnder(v.office.path) } : { id: NOTHING };
+}
+
+export function unitWhere(v: Viewer): Prisma.UnitWhereInput {
+  if (v.office) return { office: officeWhere(v) };
+  if (v.unit) return { id: v.unit.id };
+  return { id: NOTHING };
+}
+
+export function observerWhere(v: Viewer): Prisma.ObserverWhereInput {
+  if (v.observer) return { id: v.observer.id };
+  return { unit: unitWhere(v) };
+}
+
+/** Rounds an office launched within its subtree, or that include any unit the viewer can see. */
+export function roundWhere(v: Viewer): Prisma.RoundWhereInput {
+  if (v.observer) return { units: { some: { unitId: v.observer.unitId } } };
+  const includesVisibleUnit: Prisma.RoundWhereInput = { units: { some: { unit: unitWhere(v) } } };
+  if (v.office) return { OR: [{ office: officeWhere(v) }, includesVisibleUnit] };
+  return includesVisibleUnit;
+}
+
+export function taskWhere(v: Viewer): Prisma.TaskWhereInput {
+  return { unit: unitWhere(v) };
+}
+
+export function submissionWhere(v: Viewer): Prisma.SubmissionWhereInput {
+  return { task: taskWhere(v) };
+}
+
+/** Ladder steps addressed to the office or any office below it; a unit sees its own. */
+export function escalationWhere(v: Viewer): Prisma.EscalationWhereInput {
+  if (v.office) return { targetOffice: officeWhere(v) };
+  if (v.unit) return { unitId: v.unit.id };
+  return { id: NOTHING };
+}
+
+/** Things an office owns (programmes, webhooks): its own and its subtree's. */
+export function ownedByOfficeWhere(v: Viewer): { office: Prisma.OfficeWhereInput } {
+  return { office: officeWhere(v) };
+}
+
+/** Offices on the viewer's path up to the root, and every office below it, share catalogues. */
+export function catalogueWhere(v: Viewer): { office: Prisma.OfficeWhereInput } {
+  const path = officePathOf(v);
+  return { office: { OR: [{ path: pathUnder(path) }, { code: { in: path.split('/').filter(Boolean) } }] } };
+}
+
+/** Questionnaire windows: of visible rounds; for an observer, of rounds that include its unit. */
+export function windowWhere(v: Viewer): Prisma.QuestionnaireWindowWhereInput {
+  return { round: roundWhere(v) };
+}
+
+/** Individual answers: offices only, of observers in their subtree. Never a unit's or another observer's. */
+export function responseWhere(v: Viewer): Prisma.QuestionnaireResponseWhereInput {
+  if (v.office) return { observer: { unit: unitWhere(v) } };
+  if (v.observer) return { observerId: v.observer.id };
+  return { id: NOTHING };
+}
+
+/** Whether the viewer is an office at or above the office whose path is given. */
+export function governs(v: Viewer, officePath: string): boolean {
+  return !!v.office && isUnder(officePath, v.office.path);
+}
+
+// Loaders: the row if the viewer may see it, else the same 404 as for an absent one.
+
+export async function visibleOffice(db: Db, v: Viewer, code: string) {
+  const office = await db.office.findFirst({ where: { AND: [{ code }, officeWhere(v)] } });
+  if (!office) throw notFound('office');
+  return office;
+}
+
+export async function visibleUnit(db: Db, v: Viewer, code: string) {
+  const unit = await db.unit.findFirst({ where: { AND: [{ code }, unitWhere(v)] }, include: { office: true } });
+  if (!unit) throw notFound('unit');
+  return unit;
+}
+
+export async function visibleObserver(db: Db, v: Viewer, code: string) {
+  const observer = await db.observer.findFirst({ where: { AND: [{ code }, observerWhere(v)] }, include: { unit: true } });
+  if (!observer) throw notFound('observer');
+  return observer;
+}
+
+export async function visibleRound(db: Db, v: Viewer, id: string) {
+  const round = await db.round.findFirst({ where: { AND: [{ id }, roundWhere(v)] }, include: { office: true } });
+  if (!round) throw notFound('round');
+  return round;
+}
+
+export async function visibleTask(db: Db, v: Viewer, id: string) {
+  const task = await db.task.findFirst({ where: { AND: [{ id }, taskWhere(v)] }, include: { unit: true, round: true } });
+  if (!task) throw notFound('task');
+  return task;
+}
+
+export async function visibleSubmission(db: Db, v: Viewer, id: string) {
+  const submission = await db.submission.findFirst({ where: { AND: [{ id }, submissionWhere(v)] }, include: { task: { include: { unit: true, round: true } } } });
+  if (!submission) throw notFound('submission');
+  return submission;
+}
+
+export async function visibleWindow(db: Db, v: Viewer, id: string) {
+  const window = await db.questionnaireWindow.findFirst({ where: { AND: [{ id }, windowWhere(v)] }, include: { template: true, round: { select: { id: true, title: true, spec: true } } } });
+  if (!window) throw notFound('questionnaire window');
+  return window;
+}
+
+/** The ids of a round's units the viewer may see. */
+export async function visibleRoundUnitIds(db: Db, v: Viewer, roundId: string): Promise<string[]> {
+  const rows = await db.roundUnit.findMany({ where: { roundId, unit: unitWhere(v) }, select: { unitId: true } });
+  return rows.map((r) => r.unitId);
+}

@@ -1,0 +1,31 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { AppError, conflict, notFound, unprocessable } from '../api/problem';
+import { codeOfFailureType, ErrorCode } from '../domain/errors';
+
+/** Maps a workflow's typed refusal (ApplicationFailure type `ERR_<code>`) to the answer the contract fixes for it. */
+function toAppError(failure: ApplicationFailure): AppError {
+  const details = (failure.details?.[0] ?? {}) as { missing?: string[] };
+  const code = codeOfFailureType(failure.type) ?? ErrorCode.TaskState;
+  switch (code) {
+    case ErrorCode.EvidenceMissing:
+      return unprocessable(code, failure.message, (details.missing ?? []).map((kind) => ({ path: 'evidence', message: `evidence of kind "${kind}" is required`, in: 'body' as const, code: `missing_${kind}` })));
+    case ErrorCode.TaskNotFound:
+      return notFound('task');
+    case ErrorCode.InvalidDueDate:
+      return unprocessable(code, failure.message, [{ path: 'dueDate', message: failure.message, in: 'body' }]);
+    default:
+      return conflict(code, failure.message);
+  }
+}
+
+/** Sends a command to a workflow; a refusal becomes the matching problem, a finished workflow a 409. */
+export async function viaWorkflow<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw toAppError(err.cause);
+    if (err instanceof WorkflowNotFoundError) throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');
+    throw err;
+  }
+}
