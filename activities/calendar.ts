@@ -5,8 +5,10 @@ import { addCalendarDays, isoWeekday } from '../domain/time';
 
 /**
  * The Chinese statutory working-day calendar (public holidays and 调休 make-up working
- * days) from chinese-days, plus optional extra years from a JSON file. For a year neither
- * covers, Monday to Friday count as working days and every answer says it is provisional.
+ * days): chinese-days' bundled data, then a deployment's seed file (DUBAN_CALENDAR_FILE),
+ * then years an office published (PUT /calendar/{year}), each later source replacing the
+ * earlier ones for the years it gives. For a year none covers, Monday to Friday count as
+ * working days and every answer says it is provisional.
  */
 export interface WorkingCalendar {
   isWorkingDay(date: string): boolean;
@@ -16,25 +18,41 @@ export interface WorkingCalendar {
   shift(date: string, n: number): { date: string; provisional: boolean };
 }
 
+/** Whole years of statutory schedule: the holidays and the make-up working days in them. */
 export interface ExtraCalendar {
-  /** Years the file fully covers. */
   years: number[];
   holidays: string[];
   workdays: string[];
 }
 
-export function createCalendar(extra?: ExtraCalendar): WorkingCalendar {
-  const knownYears = new Set(Object.keys(bundled.holidays).map((d) => Number(d.slice(0, 4))));
-  const extraHolidays = new Set(extra?.holidays ?? []);
-  const extraWorkdays = new Set(extra?.workdays ?? []);
-  for (const y of extra?.years ?? []) knownYears.add(y);
-  const bundledYears = new Set(Object.keys(bundled.holidays).map((d) => Number(d.slice(0, 4))));
+export type CalendarSource = 'bundled' | 'file' | 'published';
 
-  const covers = (date: string) => knownYears.has(Number(date.slice(0, 4)));
+const yearOf = (date: string) => Number(date.slice(0, 4));
+
+/** The years chinese-days carries, and each one's holidays and make-up working days. */
+export const BUNDLED_YEARS: ReadonlySet<number> = new Set(Object.keys(bundled.holidays).map(yearOf));
+
+export function bundledYear(year: number): { holidays: string[]; workdays: string[] } {
+  const inYear = (d: string) => yearOf(d) === year;
+  return { holidays: Object.keys(bundled.holidays).filter(inYear).sort(), workdays: Object.keys(bundled.workdays).filter(inYear).sort() };
+}
+
+/** `layers` in order of precedence, lowest first; a layer replaces earlier ones for each year it lists. */
+export function createCalendar(...layers: Array<ExtraCalendar | undefined>): WorkingCalendar {
+  const owned = new Map<number, { holidays: Set<string>; workdays: Set<string> }>();
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const y of layer.years) {
+      const inYear = (d: string) => yearOf(d) === y;
+      owned.set(y, { holidays: new Set(layer.holidays.filter(inYear)), workdays: new Set(layer.workdays.filter(inYear)) });
+    }
+  }
+
+  const covers = (date: string) => owned.has(yearOf(date)) || BUNDLED_YEARS.has(yearOf(date));
   const isWorkingDay = (date: string) => {
-    if (extraWorkdays.has(date)) return true;
-    if (extraHolidays.has(date)) return false;
-    if (bundledYears.has(Number(date.slice(0, 4)))) return chineseDays.isWorkday(date);
+    const year = owned.get(yearOf(date));
+    if (year) return year.workdays.has(date) || (!year.holidays.has(date) && isoWeekday(date) <= 5);
+    if (BUNDLED_YEARS.has(yearOf(date))) return chineseDays.isWorkday(date);
     return isoWeekday(date) <= 5;
   };
 
@@ -64,6 +82,18 @@ export function createCalendar(extra?: ExtraCalendar): WorkingCalendar {
   };
 }
 
-export function loadCalendar(file?: string): WorkingCalendar {
-  return createCalendar(file ? (JSON.parse(readFileSync(file, 'utf8')) as ExtraCalendar) : undefined);
+export function readCalendarFile(file?: string): ExtraCalendar | undefined {
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as ExtraCalendar) : undefined;
 }
+
+export function loadCalendar(file?: string): WorkingCalendar {
+  return createCalendar(readCalendarFile(file));
+}
+
+/** Where activities get the calendar in force now; a published year takes effect without a restart. */
+export interface Calendars {
+  current(): Promise<WorkingCalendar>;
+}
+
+/** A calendar that never changes (tests, benchmarks). */
+export const fixedCalendars = (calendar: WorkingCalendar): Calendars => ({ current: async () => calendar });

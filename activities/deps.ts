@@ -1,13 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
-import type { WorkingCalendar } from './calendar';
+import type { Calendars } from './calendar';
 
 export interface ActivityDeps {
   db: Db;
   client: Client;
   taskQueue: string;
-  calendar: WorkingCalendar;
+  /** The working-day calendar in force; a published year takes effect without a restart. */
+  calendars: Calendars;
   logger: Logger;
   /** Fewest observers' responses before a unit's satisfaction counts (confidentiality). */
   minResponses: number;

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createCalendarReplanActivities } from './calendarReplan';
 import { createIssuingActivities } from './issuing';
 import { createProgrammeActivities } from './programmes';
 import { createQuestionnaireActivities } from './questionnaires';
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps),
     ...createQuestionnaireActivities(deps),
     ...createProgrammeActivities(deps),
+    ...createCalendarReplanActivities(deps),
   };
 }

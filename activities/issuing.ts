@@ -4,7 +4,7 @@ import type { PlannedTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
 import { dueDateAfter, planSteps } from './planning';
 
-export function createIssuingActivities({ db, calendar }: ActivityDeps) {
+export function createIssuingActivities({ db, calendars }: ActivityDeps) {
   return {
     /**
      * Writes a unit's task list for a round and returns each task's plan. Due dates are
@@ -18,6 +18,7 @@ export function createIssuingActivities({ db, calendar }: ActivityDeps) {
       const templates = await db.taskTemplate.findMany({ where: { code: { in: spec.tasks.map((t) => t.templateCode) } } });
       const byCode = new Map(templates.map((t) => [t.code, t]));
       const launchedAt = round.launchedAt.getTime();
+      const calendar = await calendars.current();
 
       const planned = spec.tasks.map((t) => {
         const template = byCode.get(t.templateCode);

@@ -7,7 +7,7 @@ import type { ActivityDeps } from './deps';
 /** Working days before a window closes on which observers who have not answered are reminded. */
 export const REMINDER_WORKING_DAYS = [3, 1];
 
-export function createQuestionnaireActivities({ db, client, taskQueue, calendar }: ActivityDeps) {
+export function createQuestionnaireActivities({ db, client, taskQueue, calendars }: ActivityDeps) {
   /** Records one notice per observer; ids make a retried activity write nothing twice. */
   async function noticeObservers(windowId: string, kind: string, observers: Array<{ id: string; unitId: string }>, roundId: string, extra: object) {
     await db.notification.createMany({
@@ -26,6 +26,7 @@ export function createQuestionnaireActivities({ db, client, taskQueue, calendar 
     async planWindow({ windowId }: { windowId: string }): Promise<WindowPlan> {
       const w = await db.questionnaireWindow.findUniqueOrThrow({ where: { id: windowId } });
       const closeDate = shanghaiDate(w.closesAt);
+      const calendar = await calendars.current();
       const reminders = REMINDER_WORKING_DAYS.map((n) => shanghaiInstant(calendar.shift(closeDate, -n).date, NOTICE_TIME).getTime()).filter(
         (at) => at > w.opensAt.getTime() && at < w.closesAt.getTime(),
       );

@@ -33,11 +33,11 @@ async function audit(db: Db, actor: string, action: string, subject: string, det
   await db.auditEntry.create({ data: { actor, action, subject, detail } });
 }
 
-export function createTaskActivities({ db, calendar, client, taskQueue }: ActivityDeps) {
+export function createTaskActivities({ db, calendars, client, taskQueue }: ActivityDeps) {
   /** Moves a task to a new due date and restarts its ladder under a new cycle. */
   async function replan(taskId: string, dueDate: string, status: TaskStatus, roundId: string, at: number, provisional = false): Promise<ReplannedTask> {
     const policy = await policyOf(db, roundId);
-    const plan = planSteps(calendar, dueDate, policy, at, provisional);
+    const plan = planSteps(await calendars.current(), dueDate, policy, at, provisional);
     const task = await db.task.update({
       where: { id: taskId },
       data: { dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.dueProvisional, ladderProvisional: plan.ladderProvisional, status, ladderCycle: { increment: 1 }, escalationLevel: null },
@@ -74,6 +74,7 @@ export function createTaskActivities({ db, calendar, client, taskQueue }: Activi
       if (accept) return { taskStatus: 'accepted' };
       const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
       const policy = await policyOf(db, input.roundId);
+      const calendar = await calendars.current();
       if (task.status === 'returned') {
         const plan = planSteps(calendar, task.dueDate, policy, input.at, task.dueProvisional);
         return { taskStatus: 'returned', plan: { status: 'returned', dueAt: plan.dueAt, cycle: task.ladderCycle, steps: plan.steps } };

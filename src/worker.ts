@@ -1,7 +1,8 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
-import { loadCalendar } from '../activities/calendar';
+import { readCalendarFile } from '../activities/calendar';
+import { liveCalendars } from '../store/calendars';
 import { loadConfig, type Config } from './config';
 import { createDb, type Db } from './db';
 import { createLogger, type Logger } from './logger';
@@ -39,7 +40,7 @@ export async function createWorker({ config, db, logger }: WorkerDeps): Promise<
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true }),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: 64,
     shutdownGraceTime: '10 seconds',

@@ -118,6 +118,16 @@ export const waiveTaskUpdate = defineUpdate<TaskChangeResult, [WaiveTaskInput]>(
 export const closeUnitSignal = defineSignal<[{ outcome: UnitOutcome }]>('closeUnit');
 export const getUnitStateQuery = defineQuery<UnitStateView>('getUnitState');
 
+/** A year's statutory calendar was published: open tasks planned on a provisional calendar are planned again. */
+export const calendarPublishedSignal = defineSignal<[{ year: number }]>('calendarPublished');
+export const calendarReplanWorkflowId = (year: number, publishedAt: number) => `calendar-${year}-${publishedAt}`;
+
+/** A task's plan after the calendar it was made on changed: its deadline and the steps still to come. */
+export interface RecalendaredTask {
+  dueAt: number;
+  steps: PlannedStep[];
+}
+
 export const closeRoundSignal = defineSignal<[{ actor: string }]>('closeRound');
 export const cancelRoundSignal = defineSignal<[{ actor: string; reason?: string }]>('cancelRound');
 export const getRoundProgressQuery = defineQuery<RoundProgress>('getRoundProgress');

@@ -13,6 +13,7 @@ import type { createActivities } from '../activities';
 import { OPEN_TASK_STATUSES } from '../domain/vocabulary';
 import {
   ErrorType,
+  calendarPublishedSignal,
   closeUnitSignal,
   extendTaskUpdate,
   getUnitStateQuery,
@@ -52,6 +53,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
   let issued = input.carried !== undefined;
   let outcome: UnitOutcome | null = input.carried?.outcome ?? null;
   let planChanged = false;
+  let calendarPublished = false;
   let busy = false;
 
   /** Serialises writes so a submission, a review and a firing ladder step never interleave. */
@@ -107,6 +109,9 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
   setHandler(getUnitStateQuery, () => ({ issued, outcome, tasks }));
   setHandler(closeUnitSignal, ({ outcome: o }) => {
     outcome ??= o;
+  });
+  setHandler(calendarPublishedSignal, () => {
+    calendarPublished = true;
   });
 
   setHandler(
@@ -182,11 +187,19 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
 
   while (outcome === null) {
     const next = Math.min(...tasks.flatMap((t) => t.steps.map((s) => s.at)));
-    const wakeUp = () => outcome !== null || planChanged;
+    const wakeUp = () => outcome !== null || planChanged || calendarPublished;
     if (!Number.isFinite(next)) await condition(wakeUp);
     else if (next > Date.now()) await condition(wakeUp, next - Date.now());
     planChanged = false;
     if (outcome !== null) break;
+    if (calendarPublished && patched('replan-on-published-calendar')) {
+      calendarPublished = false;
+      // Instants planned on a provisional calendar move to the published one; steps already fired stay fired.
+      await exclusive(async () => {
+        const { plans } = await acts.replanProvisionalTasks({ roundId, unitCode, at: Date.now() });
+        for (const t of tasks) if (plans[t.taskId] && OPEN_TASK_STATUSES.includes(t.status)) Object.assign(t, plans[t.taskId]);
+      });
+    }
     await exclusive(async () => {
       const now = Date.now();
       const due = tasks.flatMap((t) => t.steps.filter((s) => s.at <= now).map((s) => ({ taskId: t.taskId, cycle: t.cycle, level: s.level, at: s.at })));

@@ -15,6 +15,7 @@ import { getUnitStateQuery, roundWorkflowId, unitWorkflowId, type PlannedTask } 
 import type { superviseRound } from '../../../workflows/superviseRound';
 import type { superviseUnit } from '../../../workflows/superviseUnit';
 import { workflowBundle } from './bundle';
+import { fixedCalendars } from '../../../activities/calendar';
 import { DAY_MS, ScenarioTime } from './calendar-fixture';
 import { createTimeSkippingEnv, type TimeSkippingEnv } from './test-server';
 
@@ -146,7 +147,7 @@ export class Scenario {
       connection: env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.harness.bundle,
-      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendar: this.time.calendar(), logger: createLogger('silent', 'duban-test'), minResponses: 3 }),
+      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3 }),
     });
     this.running = this.worker.run();
   }
