@@ -88,7 +88,7 @@ describe('the working-day calendar', () => {
 
     const [task] = await waitFor(
       async () => expectStatus(await unit.api.get(`/me/tasks?roundId=${roundId}`), 200),
-      ([t]: Array<{ dueProvisional: boolean; ladderProvisional: boolean }>) => !t.dueProvisional && !t.ladderProvisional,
+      ([t]: Array<{ id: string; dueProvisional: boolean; ladderProvisional: boolean }>) => !t.dueProvisional && !t.ladderProvisional,
       'the task planned again on the published calendar',
     );
     // A date the office gave keeps its day; its ladder moves around the new holidays and make-up day.

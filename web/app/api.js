@@ -51,6 +51,7 @@ async function send(method, path, { body, headers } = {}) {
 const json = async (res) => (res.status === 204 ? null : res.json());
 export const get = async (path) => json(await send('GET', path));
 export const post = async (path, body = {}, headers) => json(await send('POST', path, { body, headers }));
+export const put = async (path, body = {}, headers) => json(await send('PUT', path, { body, headers }));
 
 /** Fetches a file with the token and hands it to the browser as a download. */
 export async function download(path, fallbackName) {

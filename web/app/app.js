@@ -1,6 +1,7 @@
 // Hash routes, the signed-in principal, and the header. Each page is a module exporting one async function.
 import { get, session, whenUnauthorized } from './api.js';
 import { h, loading, replace } from './dom.js';
+import { calendarPage } from './calendar.js';
 import { evaluationPage } from './evaluation.js';
 import { ROLE } from './labels.js';
 import { observerPage } from './observer.js';
@@ -16,6 +17,7 @@ const ROUTES = [
   [/^#\/office$/, 'office', roundsPage],
   [/^#\/office\/rounds\/([0-9a-f-]{36})$/, 'office', roundPage],
   [/^#\/office\/rounds\/([0-9a-f-]{36})\/evaluation$/, 'office', evaluationPage],
+  [/^#\/office\/calendar\/(\d{4})$/, 'office', calendarPage],
   [/^#\/unit$/, 'unit', unitPage],
   [/^#\/observer$/, 'observer', observerPage],
 ];

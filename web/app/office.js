@@ -28,7 +28,7 @@ function roundCard(round) {
 export async function roundsPage({ me }) {
   const rounds = await get('/rounds?limit=100');
   return h('div', {},
-    pageTitle(`${me.name} · 督查轮次`),
+    pageTitle(`${me.name} · 督查轮次`, h('a', { class: 'btn btn-ghost', href: `#/office/calendar/${new Date().getFullYear() + 1}` }, '工作日历')),
     h('p', { class: 'lead' }, '本级及下级产改办发起的督查轮次。进度条按任务状态分段：绿色已通过，蓝色待审核，橙色已退回，红色已逾期。'),
     rounds.length === 0
       ? h('p', { class: 'card empty' }, '暂无督查轮次。')
