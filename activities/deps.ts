@@ -9,7 +9,7 @@ export interface ActivityDeps {
   taskQueue: string;
   calendar: WorkingCalendar;
   logger: Logger;
-  /** Fewest observers' responses before a unit's satisfaction counts (confidentiality). */
+  /** Fewest distinct observers before a unit reads their aggregate, as configured; frozen into rounds at launch. */
   minResponses: number;
   /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */
   eagerStart?: boolean;
