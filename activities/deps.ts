@@ -10,7 +10,7 @@ export interface ActivityDeps {
   /** The working-day calendar in force; a published year takes effect without a restart. */
   calendars: Calendars;
   logger: Logger;
-  /** Fewest observers' responses before a unit's satisfaction counts (confidentiality). */
+  /** Fewest distinct observers before a unit reads their aggregate, as configured; frozen into rounds at launch. */
   minResponses: number;
   /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */
   eagerStart?: boolean;

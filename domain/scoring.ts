@@ -1,3 +1,4 @@
+import type { PooledSatisfaction } from './confidentiality';
 import { ESCALATION_LEVELS, type EscalationLevel, type Grade, type TaskStatus } from './vocabulary';
 
 export const COMPONENTS = ['completion', 'timeliness', 'quality', 'satisfaction'] as const;
@@ -36,8 +37,8 @@ export interface UnitInput {
   unitName: string;
   officeId: string;
   tasks: ScoredTask[];
-  /** Observers' satisfaction index (0-100) with what it was computed from, or null with no responses. */
-  satisfaction: { index: number; responses: number; windows: number } | null;
+  /** Observers' satisfaction index (0-100) with what it was computed from, or null when none may count. */
+  satisfaction: PooledSatisfaction | null;
 }
 
 export interface Explanation {

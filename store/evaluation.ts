@@ -5,6 +5,7 @@ import { isUnder } from '../access/visibility';
 import type { Db } from '../src/db';
 import type { RoundSpec } from './roundSpec';
 import { satisfactionByUnit } from './questionnaires';
+import { unitThreshold, type PooledSatisfaction } from '../domain/confidentiality';
 
 export interface OfficeResult {
   officeCode: string;
@@ -28,14 +29,17 @@ export interface EvaluationResult {
   units: Array<UnitScore & { officeCode: string; officePath: string }>;
 }
 
-/** Everything the rubric needs about each unit of a round, read in a handful of queries. */
-export async function loadScoringInputs(db: Db, roundId: string, minResponses: number): Promise<UnitInput[]> {
+/**
+ * Everything the rubric needs about each unit of a round, read in a handful of queries.
+ * With `threshold` null no observer's answer is read: satisfaction is absent for every unit.
+ */
+export async function loadScoringInputs(db: Db, roundId: string, threshold: number | null): Promise<UnitInput[]> {
   const [roundUnits, tasks, escalations, accepted, satisfaction] = await Promise.all([
     db.roundUnit.findMany({ where: { roundId }, select: { unit: { select: { id: true, code: true, name: true, officeId: true } } } }),
     db.task.findMany({ where: { roundId }, select: { id: true, unitId: true, code: true, weight: true, status: true, dueAt: true, reviewScore: true } }),
     db.escalation.findMany({ where: { roundId }, select: { taskId: true, level: true } }),
     db.submission.findMany({ where: { status: 'accepted', task: { roundId } }, select: { taskId: true, submittedAt: true } }),
-    satisfactionByUnit(db, roundId, minResponses),
+    threshold === null ? new Map<string, PooledSatisfaction>() : satisfactionByUnit(db, roundId, threshold),
   ]);
   const highest = new Map<string, EscalationLevel>();
   for (const e of escalations) if (levelRank(e.level) > levelRank(highest.get(e.taskId))) highest.set(e.taskId, e.level);
@@ -65,11 +69,17 @@ async function officesById(db: Db, ids: string[]) {
   return new Map(offices.map((o) => [o.id, o]));
 }
 
-/** Scores a round from its current record, without storing anything. */
-export async function computeEvaluation(db: Db, roundId: string, minResponses: number): Promise<EvaluationResult> {
+/**
+ * Scores a round from its current record, without storing anything. `configuredThreshold` is
+ * the threshold for rounds launched before theirs was frozen. Without satisfaction, every
+ * unit is scored as if no observer had answered: the rubric hands that weight to the others.
+ */
+export async function computeEvaluation(db: Db, roundId: string, configuredThreshold: number, opts: { satisfaction: boolean } = { satisfaction: true }): Promise<EvaluationResult> {
   const round = await db.round.findUniqueOrThrow({ where: { id: roundId } });
-  const rubric = (round.spec as unknown as RoundSpec).rubric;
-  const scores = scoreRound(await loadScoringInputs(db, roundId, minResponses), rubric);
+  const spec = round.spec as unknown as RoundSpec;
+  const rubric = spec.rubric;
+  const threshold = opts.satisfaction ? unitThreshold(spec.minObserversForUnit, configuredThreshold) : null;
+  const scores = scoreRound(await loadScoringInputs(db, roundId, threshold), rubric);
   const offices = await officesById(db, scores.map((s) => s.officeId));
   return {
     roundId,
@@ -90,6 +100,7 @@ export async function computeEvaluation(db: Db, roundId: string, minResponses: n
 export async function computeAndStoreEvaluation(
   db: Db,
   roundId: string,
+  /** `minResponses`: the configured threshold, for rounds launched before theirs was frozen. */
   opts: { actor: string; reason: string | null; onlyIfNone: boolean; minResponses: number },
 ): Promise<{ version: number }> {
   const latest = await db.evaluation.findFirst({ where: { roundId }, orderBy: { version: 'desc' }, include: { units: true } });

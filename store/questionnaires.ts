@@ -1,5 +1,6 @@
 import { groupBy } from '../domain/collections';
 import { contradictions, dimensionMeans, DEFAULT_CONTRADICTION_RULE, type ContradictionFlag, type Question } from '../domain/questionnaire';
+import { observersPerDimension, pooledSatisfaction, type PooledSatisfaction, type ScoredResponse } from '../domain/confidentiality';
 import type { Dimension } from '../domain/vocabulary';
 import type { Db } from '../src/db';
 import type { RoundSpec } from './roundSpec';
@@ -13,6 +14,8 @@ export interface UnitAggregate {
   responseRate: number;
   means: Partial<Record<Dimension, number>>;
   satisfactionIndex: number | null;
+  /** Distinct observers who scored each dimension: what the confidentiality rule counts. */
+  observersPerDimension: Partial<Record<Dimension, number>>;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -24,38 +27,49 @@ export async function windowAggregates(db: Db, windowId: string, unitIds: string
   const [units, observerCounts, responses] = await Promise.all([
     db.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, code: true, name: true }, orderBy: { code: 'asc' } }),
     db.observer.groupBy({ by: ['unitId'], where: { unitId: { in: unitIds } }, _count: { _all: true } }),
-    db.questionnaireResponse.findMany({ where: { windowId, unitId: { in: unitIds } }, select: { unitId: true, answers: true } }),
+    db.questionnaireResponse.findMany({ where: { windowId, unitId: { in: unitIds } }, select: { unitId: true, observerId: true, answers: true } }),
   ]);
   const byUnit = groupBy(responses, (r) => r.unitId);
   return units.map((u) => {
     const rows = byUnit.get(u.id) ?? [];
     const observers = observerCounts.find((c) => c.unitId === u.id)?._count._all ?? 0;
     const means = dimensionMeans(questions, rows.map((r) => r.answers as Record<string, unknown>));
+    const scored = rows.map((r) => ({ observerId: r.observerId, windowId, scores: dimensionMeans(questions, [r.answers as Record<string, unknown>]) }));
     return {
       unitId: u.id,
       unitCode: u.code,
       unitName: u.name,
       observers,
+      // One response per observer per window, so responses are distinct observers.
       responses: rows.length,
       responseRate: observers === 0 ? 0 : round2((100 * rows.length) / observers),
       means,
       satisfactionIndex: means.satisfaction ?? null,
+      observersPerDimension: observersPerDimension(scored),
     };
   });
 }
 
-/** Each unit's dimension means pooled over every window of a round, with the number of responses. */
-export async function roundObserverMeans(db: Db, roundId: string): Promise<Map<string, { means: Partial<Record<Dimension, number>>; responses: number; windows: number }>> {
+/**
+ * Every response of a round as one score per dimension, grouped by unit. Windows may use
+ * different template versions, so each answer set is read with its own questions.
+ */
+async function roundResponses(db: Db, roundId: string): Promise<Map<string, ScoredResponse[]>> {
   const windows = await db.questionnaireWindow.findMany({ where: { roundId }, select: { id: true, template: { select: { questions: true } } } });
   if (windows.length === 0) return new Map();
   const questionsOf = new Map(windows.map((w) => [w.id, w.template.questions as unknown as Question[]]));
-  const responses = await db.questionnaireResponse.findMany({ where: { windowId: { in: [...questionsOf.keys()] } }, select: { windowId: true, unitId: true, answers: true } });
+  const responses = await db.questionnaireResponse.findMany({ where: { windowId: { in: [...questionsOf.keys()] } }, select: { windowId: true, observerId: true, unitId: true, answers: true } });
+  const scored = responses.map((r) => ({ unitId: r.unitId, observerId: r.observerId, windowId: r.windowId, scores: dimensionMeans(questionsOf.get(r.windowId)!, [r.answers as Record<string, unknown>]) }));
+  return groupBy(scored, (r) => r.unitId);
+}
+
+/** Each unit's dimension means pooled over every window of a round, with the number of responses. */
+export async function roundObserverMeans(db: Db, roundId: string): Promise<Map<string, { means: Partial<Record<Dimension, number>>; responses: number; windows: number }>> {
   const result = new Map<string, { means: Partial<Record<Dimension, number>>; responses: number; windows: number }>();
-  for (const [unitId, rows] of groupBy(responses, (r) => r.unitId)) {
-    // Windows may use different template versions, so each answer set is read with its own questions.
+  for (const [unitId, rows] of await roundResponses(db, roundId)) {
     const sums = new Map<Dimension, { sum: number; n: number }>();
     for (const r of rows) {
-      for (const [d, v] of Object.entries(dimensionMeans(questionsOf.get(r.windowId)!, [r.answers as Record<string, unknown>]))) {
+      for (const [d, v] of Object.entries(r.scores)) {
         const s = sums.get(d as Dimension) ?? { sum: 0, n: 0 };
         s.sum += v;
         s.n += 1;
@@ -69,14 +83,16 @@ export async function roundObserverMeans(db: Db, roundId: string): Promise<Map<s
 }
 
 /**
- * Observers' satisfaction per unit for scoring. A unit with fewer responses than the
- * confidentiality threshold has no satisfaction score, so its own evaluation can never
- * reveal what one or two observers said.
+ * Observers' satisfaction per unit for scoring, pooled over the round's windows by the
+ * confidentiality rule (`pooledSatisfaction`): a unit with fewer than `threshold` distinct
+ * observers behind it has no satisfaction score, so its evaluation never carries what one or
+ * two people said.
  */
-export async function satisfactionByUnit(db: Db, roundId: string, minResponses: number): Promise<Map<string, { index: number; responses: number; windows: number }>> {
-  const result = new Map<string, { index: number; responses: number; windows: number }>();
-  for (const [unitId, agg] of await roundObserverMeans(db, roundId)) {
-    if (agg.responses >= minResponses && agg.means.satisfaction !== undefined) result.set(unitId, { index: agg.means.satisfaction, responses: agg.responses, windows: agg.windows });
+export async function satisfactionByUnit(db: Db, roundId: string, threshold: number): Promise<Map<string, PooledSatisfaction>> {
+  const result = new Map<string, PooledSatisfaction>();
+  for (const [unitId, rows] of await roundResponses(db, roundId)) {
+    const pooled = pooledSatisfaction(rows, threshold);
+    if (pooled) result.set(unitId, pooled);
   }
   return result;
 }

@@ -8,4 +8,9 @@ export interface RoundSpec {
   escalationPolicy: EscalationPolicy;
   rubric: Rubric;
   questionnaire?: { templateCode: string; templateVersion: number; contradiction: ContradictionRule };
+  /**
+   * Fewest distinct observers before a unit reads anything derived from their answers, as
+   * configured when the round was launched. Absent in rounds launched before it was frozen.
+   */
+  minObserversForUnit?: number;
 }

@@ -11,12 +11,17 @@ import type { Actor, UseCaseContext } from './context';
 /**
  * The stored version asked for, the latest stored one, or, while the round is open, a live
  * provisional one; cut to the units the caller may see (a unit: its own row only).
+ *
+ * A unit's provisional evaluation leaves observers out altogether: every unit is scored as if
+ * none had answered, so the unit's total, grade and rank move with tasks only. A live
+ * satisfaction would change with each answer and each window, and two readings apart would
+ * give away what changed; the final evaluation is computed once, after every window closed.
  */
 export async function evaluationFor({ db, config }: UseCaseContext, actor: Actor, roundId: string, version?: number): Promise<EvaluationResult> {
   const round = await visibleRound(db, actor, roundId);
   const stored = await readStoredEvaluation(db, round.id, version);
   if (version && !stored) throw notFound('evaluation version');
-  const result = stored ?? (await computeEvaluation(db, round.id, config.DUBAN_MIN_RESPONSES_FOR_UNIT));
+  const result = stored ?? (await computeEvaluation(db, round.id, config.DUBAN_MIN_RESPONSES_FOR_UNIT, { satisfaction: !!actor.office }));
   const mine = actor.office ? (u: EvaluationResult['units'][number]) => isUnder(u.officePath, actor.office!.path) : (u: EvaluationResult['units'][number]) => u.unitId === actor.unit!.id;
   return { ...result, units: result.units.filter(mine) };
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { InvalidInput, type FieldProblem } from '../domain/errors';
+import { unitThreshold } from '../domain/confidentiality';
 import { DEFAULT_CONTRADICTION_RULE, cadenceWindows } from '../domain/questionnaire';
 import { EscalationPolicyInput, RubricInput, type LaunchRoundBody } from '../domain/schemas/rounds';
 import { shanghaiDate } from '../domain/time';
@@ -15,8 +16,12 @@ export interface Launcher extends Viewer {
   tokenId?: string;
 }
 
-/** Checks every reference in a launch request against what the office may use; each bad one is named. */
-export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoundBody, launchedAt: Date) {
+/**
+ * Checks every reference in a launch request against what the office may use; each bad one is
+ * named. The confidentiality threshold configured now is frozen into the round's spec, so a
+ * later change of configuration never moves what a running or past round shows its units.
+ */
+export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoundBody, launchedAt: Date, minObserversForUnit: number) {
   const errors: FieldProblem[] = [];
   const units = await db.unit.findMany({ where: { code: { in: body.unitCodes }, ...unitWhere(launcher) }, select: { id: true, code: true } });
   const unitByCode = new Map(units.map((u) => [u.code, u.id]));
@@ -39,6 +44,7 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
     tasks: body.tasks,
     escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
     rubric: body.rubric ?? RubricInput.parse({}),
+    minObserversForUnit: unitThreshold(undefined, minObserversForUnit),
     ...(plan && template ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } } : {}),
   };
   return {
@@ -53,7 +59,7 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
  * idempotency key or a schedule run), so a repeated launch finds the first and starts nothing.
  */
 export async function launchRound(
-  deps: { db: Db; client: Client; taskQueue: string },
+  deps: { db: Db; client: Client; taskQueue: string; minObserversForUnit: number },
   launcher: Launcher,
   body: LaunchRoundBody,
   id: string,
@@ -63,7 +69,7 @@ export async function launchRound(
   const existing = await db.round.findUnique({ where: { id } });
   if (existing) return { id, status: existing.status, created: false };
   const launchedAt = new Date();
-  const { spec, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt);
+  const { spec, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt, deps.minObserversForUnit);
   await db.$transaction([
     db.round.create({
       data: {

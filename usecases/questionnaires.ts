@@ -4,6 +4,8 @@ import { ErrorCode } from '../domain/errors';
 import { answerProblems, type Question } from '../domain/questionnaire';
 import type { CreateQuestionnaireTemplateBody, SubmitResponseBody } from '../domain/schemas/questionnaires';
 import type { z } from '../domain/schemas/common';
+import { shareableMeans, unitMayReadWindow, unitThreshold } from '../domain/confidentiality';
+import type { RoundSpec } from '../store/roundSpec';
 import { roundContradictions as contradictionsOf, windowAggregates } from '../store/questionnaires';
 import type { Actor, UseCaseContext } from './context';
 import { uniquely } from './directory';
@@ -96,16 +98,28 @@ export async function windowResponses({ db }: UseCaseContext, actor: Actor, wind
   return rows.map((r) => ({ responseId: r.id, observerCode: r.observer.code, observerName: r.observer.name, role: r.observer.role, unitCode: r.observer.unit.code, submittedAt: r.submittedAt.toISOString(), answers: r.answers }));
 }
 
-/** Aggregates per unit; a unit sees its own row only when enough observers answered. */
+/**
+ * Aggregates per unit. An office sees its subtree's rows, live. A unit sees its own row only
+ * once the window has closed and at least the round's threshold of distinct observers answered,
+ * and in it only the means of dimensions that many observers scored (`domain/confidentiality`).
+ */
 export async function windowSummary({ db, config }: UseCaseContext, actor: Actor, windowId: string) {
   const window = await visibleWindow(db, actor, windowId);
+  const threshold = unitThreshold((window.round.spec as unknown as RoundSpec).minObserversForUnit, config.DUBAN_MIN_RESPONSES_FOR_UNIT);
   const rows = await windowAggregates(db, window.id, await visibleRoundUnitIds(db, actor, window.roundId));
-  // Below the threshold a unit gets no row at all: no count, no rate, no means.
-  const visible = actor.office ? rows : rows.filter((r) => r.responses >= config.DUBAN_MIN_RESPONSES_FOR_UNIT);
+  // Otherwise a unit gets no row at all: no count, no rate, no means.
+  const visible = actor.office
+    ? rows
+    : rows
+        .filter((r) => unitMayReadWindow(window, r.responses, threshold))
+        .map((r) => {
+          const means = shareableMeans(r.means, r.observersPerDimension, threshold);
+          return { ...r, means, satisfactionIndex: means.satisfaction ?? null };
+        });
   return {
     ...windowView(window),
-    minResponsesForUnit: config.DUBAN_MIN_RESPONSES_FOR_UNIT,
-    units: visible.map(({ unitId: _id, ...r }) => r),
+    minResponsesForUnit: threshold,
+    units: visible.map(({ unitId: _id, observersPerDimension: _counts, ...r }) => r),
   };
 }
 

@@ -31,7 +31,7 @@ async function roundViews({ db }: UseCaseContext, actor: Actor, rounds: RoundRow
 /** A launch retried with the same Idempotency-Key maps to the same round id. */
 export async function launchRound(ctx: UseCaseContext, actor: Actor, body: LaunchRoundBody, idempotencyKey?: string) {
   const id = idempotencyKey ? uuidFromKey(`${actor.tokenId}:${idempotencyKey}`) : randomUUID();
-  return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId }, body, id);
+  return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, minObserversForUnit: ctx.config.DUBAN_MIN_RESPONSES_FOR_UNIT }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId }, body, id);
 }
 
 export async function listRounds(ctx: UseCaseContext, actor: Actor, query: { status?: RoundStatus; limit: number; offset: number }) {

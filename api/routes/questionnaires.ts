@@ -42,7 +42,7 @@ export function questionnaireRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ params, principal }) => windowResponses(ctx, principal, params.windowId),
     })
     .add({
-      method: 'get', path: '/questionnaires/{windowId}/summary', summary: 'Aggregates per unit and dimension; a unit sees its own row only once enough observers answered', tags: ['Questionnaires'], roles: ['office', 'unit'],
+      method: 'get', path: '/questionnaires/{windowId}/summary', summary: 'Aggregates per unit and dimension; a unit sees its own row only once the window has closed and enough distinct observers answered', tags: ['Questionnaires'], roles: ['office', 'unit'],
       params: WindowParams,
       handler: ({ params, principal }) => windowSummary(ctx, principal, params.windowId),
     })

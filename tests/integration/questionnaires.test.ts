@@ -10,7 +10,8 @@ import { submitAndAccept } from './support/tasks';
 // (3 observers); a unit `outside` in the same city is not in the round. The round carries one
 // questionnaire window open for ~35 s. u2's observers all rate `see` 1 while its 建功立业 task is
 // accepted (a contradiction); u1's observers answer one by one, so the unit's view is checked
-// below and at the confidentiality threshold (3).
+// below and at the confidentiality threshold (3), and again once the window has closed (a unit
+// reads its row only then).
 
 type UnitClient = Unit & { api: Api };
 interface Observer { code: string; name: string; api: Api }
@@ -215,25 +216,25 @@ describe('confidentiality of answers towards units', () => {
     expect(text).not.toContain(u2.code);
   });
 
-  it('when a third observer answers, then the unit sees its own aggregate row and satisfaction, still without individual answers or other units', async () => {
+  it('when a third observer answers while the window is open, then the unit still sees no row and no satisfaction, while its office sees the live aggregate', async () => {
     expectStatus(await answer(obs1[2], { see: 3, sat: 5, hear: 1 }), 201);
 
     const { replies, text } = await unitReadable(u1);
     const [summary, responses, evaluation, explanation, csv] = replies;
-    // see: (100+75+50)/3; satisfaction: (75+25+100)/3; hear: (50+0)/2; 3 of 4 observers.
-    const row = { unitCode: u1.code, unitName: u1.name, observers: 4, responses: 3, responseRate: 75, means: { see: 75, satisfaction: 66.67, hear: 25 }, satisfactionIndex: 66.67 };
-    expect(expectStatus(summary, 200).units).toEqual([row]);
+    expect(expectStatus(summary, 200)).toMatchObject({ windowId, state: 'open', minResponsesForUnit: 3, units: [] });
     expectProblem(responses, 403);
-    expect(expectStatus(evaluation, 200).units).toEqual([expect.objectContaining({ unitCode: u1.code, scores: expect.objectContaining({ satisfaction: 66.67 }) })]);
-    expect(expectStatus(explanation, 200).explanation.satisfaction).toEqual({ index: 66.67, responses: 3, windows: 1 });
-    expect(csvRow(expectStatus(csv, 200), u1.code)['满意度']).toBe('66.67');
+    expect(expectStatus(evaluation, 200).units).toEqual([expect.objectContaining({ unitCode: u1.code, scores: expect.objectContaining({ satisfaction: null }) })]);
+    expect(expectStatus(explanation, 200).explanation.satisfaction).toBeNull();
+    expect(csvRow(expectStatus(csv, 200), u1.code)['满意度']).toBe('');
     expectNoObserverLeak(text, [...obs1, ...obs2]);
     expect(text).not.toContain(u2.code);
+    expect(expectStatus(await u2.api.get(`/questionnaires/${windowId}/summary`), 200).units).toEqual([]);
 
-    // u2 too sees its own row only.
-    const u2Summary = expectStatus(await u2.api.get(`/questionnaires/${windowId}/summary`), 200);
-    expect(u2Summary.units.map((u: { unitCode: string }) => u.unitCode)).toEqual([u2.code]);
-    expectNoObserverLeak(JSON.stringify(u2Summary), [...obs1, ...obs2]);
+    const office = expectStatus(await city.api.get(`/questionnaires/${windowId}/summary`), 200).units as Array<{ unitCode: string; responses: number }>;
+    expect(office.find((u) => u.unitCode === u1.code)).toMatchObject({ responses: 3 });
+    const officeEvaluation = expectStatus(await city.api.get(`/rounds/${roundId}/evaluation`), 200).units as Array<{ unitCode: string; scores: { satisfaction: number | null } }>;
+    expect(officeEvaluation.find((u) => u.unitCode === u1.code)!.scores.satisfaction).toBe(66.67);
+
     // A unit outside the round cannot see the window at all.
     expectProblem(await outside.api.get(`/questionnaires/${windowId}/summary`), 404);
   });
@@ -284,7 +285,8 @@ describe('aggregation and contradictions', () => {
     const own = expectStatus(await u2.api.get(`/rounds/${roundId}/evaluation`), 200).units;
     expect(own).toHaveLength(1);
     expect(own[0]).not.toHaveProperty('flags');
-    expect(own[0].scores.satisfaction).toBe(50);
+    // Provisional, so the unit is scored without observers at all.
+    expect(own[0].scores.satisfaction).toBeNull();
   });
 });
 
@@ -305,5 +307,23 @@ describe('a closed window', () => {
     const responses = expectStatus(await city.api.get(`/questionnaires/${windowId}/responses`), 200) as Array<{ observerCode: string }>;
     expect(responses.map((r) => r.observerCode)).not.toContain(obs1[3].code);
     expect(responses).toHaveLength(6);
+  });
+
+  it('when the window has closed, then each unit sees its own row, with only the means of dimensions three observers scored, still without individual answers or other units', async () => {
+    const { replies, text } = await unitReadable(u1);
+    const [summary, responses] = replies;
+    // see: (100+75+50)/3; satisfaction: (75+25+100)/3; hear had two observers only, so no mean.
+    const row = { unitCode: u1.code, unitName: u1.name, observers: 4, responses: 3, responseRate: 75, means: { see: 75, satisfaction: 66.67 }, satisfactionIndex: 66.67 };
+    expect(expectStatus(summary, 200)).toMatchObject({ windowId, state: 'closed', minResponsesForUnit: 3, units: [row] });
+    expectProblem(responses, 403);
+    expectNoObserverLeak(text, [...obs1, ...obs2]);
+    expect(text).not.toContain(u2.code);
+
+    const u2Summary = expectStatus(await u2.api.get(`/questionnaires/${windowId}/summary`), 200);
+    expect(u2Summary.units).toEqual([{ unitCode: u2.code, unitName: u2.name, observers: 3, responses: 3, responseRate: 100, means: { see: 0, satisfaction: 50 }, satisfactionIndex: 50 }]);
+    expectNoObserverLeak(JSON.stringify(u2Summary), [...obs1, ...obs2]);
+    // The office still sees every dimension, hear included.
+    const office = expectStatus(await city.api.get(`/questionnaires/${windowId}/summary`), 200).units as Array<{ unitCode: string; means: object }>;
+    expect(office.find((u) => u.unitCode === u1.code)!.means).toEqual({ see: 75, satisfaction: 66.67, hear: 25 });
   });
 });

@@ -21,7 +21,7 @@ export function unit(tasks: ScoredTask[], satisfaction: number | null = null, of
     unitName: 'unit',
     officeId,
     tasks,
-    satisfaction: satisfaction === null ? null : { index: satisfaction, responses: 5, windows: 1 },
+    satisfaction: satisfaction === null ? null : { index: satisfaction, responses: 5, observers: 5, windows: 1 },
   };
 }
 
