@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs before `npm install`, so it may use nothing but Node itself.
+// Runs before `npm ci`, so it may use nothing but Node itself.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -7,7 +7,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
-const commands = ['start', 'test', 'cli', 'bench', 'migrate'];
+const commands = ['start', 'test', 'cli', 'bench', 'migrate', 'build'];
 const [cmd, ...args] = process.argv.slice(2);
 
 function mtime(file) {
@@ -36,11 +36,11 @@ if (!commands.includes(cmd)) {
 const installed = mtime('node_modules/.package-lock.json');
 if (installed === undefined || mtime('package-lock.json') > installed) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  // A registry mirror without some other platform's optional binaries yields a lock that `npm ci` rejects as
-  // out of sync; `npm install` still installs exactly the locked versions from it.
+  // `npm ci` only: it installs exactly the committed lock and never rewrites it. The lock lists every platform's
+  // optional binaries, so a failure here is a real problem (a registry or mirror without the locked versions).
   if (!tryRun(npm, ['ci', '--no-audit', '--no-fund'])) {
-    console.error('bootstrap: retrying with npm install');
-    run(npm, ['install', '--no-audit', '--no-fund']);
+    console.error('bootstrap: `npm ci` failed; the committed package-lock.json was left as it is. Fix the cause above (registry access, or a lock out of step with package.json) and run again.');
+    process.exit(1);
   }
 }
 

@@ -6,6 +6,7 @@ import { liveCalendars } from '../store/calendars';
 import { loadConfig, type Config } from './config';
 import { createDb, type Db } from './db';
 import { createLogger, type Logger } from './logger';
+import { workflowCode } from './workflow-code';
 
 export interface WorkerDeps {
   config: Config;
@@ -35,11 +36,14 @@ export async function createWorker({ config, db, logger }: WorkerDeps): Promise<
   // Activities call Temporal over the worker's own connection: a unit workflow they start can then be
   // handed to this worker in the start response (eager start) instead of travelling through matching.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const workflows = workflowCode();
+  if ('workflowBundle' in workflows) logger.info({ workflowBundle: workflows.workflowBundle.codePath }, 'workflows from the prebuilt bundle');
+  else logger.info({ workflowsPath: workflows.workflowsPath }, 'workflows bundled from the sources on start');
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflows,
     activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: 64,

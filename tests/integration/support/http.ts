@@ -14,6 +14,8 @@ export interface RequestOptions {
   /** A string is sent as it is (e.g. malformed JSON); anything else as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Another API process than the one the global setup started. */
+  baseUrl?: string;
 }
 
 /** One HTTP request to the API under test; `path` is from the server root, e.g. /healthz. */
@@ -21,7 +23,7 @@ export async function request(method: string, path: string, opts: RequestOptions
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${stack().baseUrl}${path}`, {
+  const res = await fetch(`${opts.baseUrl ?? stack().baseUrl}${path}`, {
     method,
     headers,
     body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
@@ -39,12 +41,12 @@ export interface Api {
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
-/** Calls /api/v1 as the holder of `token` (none: anonymous). */
-export function api(token?: string): Api {
+/** Calls /api/v1 as the holder of `token` (none: anonymous), on the global setup's API unless `baseUrl` is given. */
+export function api(token?: string, baseUrl?: string): Api {
   return {
     token,
-    get: (path, headers) => request('GET', `/api/v1${path}`, { token, headers }),
-    post: (path, body, headers) => request('POST', `/api/v1${path}`, { token, body: body ?? {}, headers }),
+    get: (path, headers) => request('GET', `/api/v1${path}`, { token, headers, baseUrl }),
+    post: (path, body, headers) => request('POST', `/api/v1${path}`, { token, body: body ?? {}, headers, baseUrl }),
   };
 }
 

@@ -9,21 +9,28 @@ const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 export type Service = 'api' | 'worker';
 
 export interface Spawned {
-  /** The tsx launcher; it runs the service in a child process of its own. */
+  /** The launched process (for a service from sources, the tsx launcher, which runs it in a child of its own). */
   pid: number;
-  /** Settles when the launcher ends, with how it ended. */
+  /** Settles when the launched process ends, with how it ended. */
   exited: Promise<string>;
+  /** Where its output goes. */
+  logFile: string;
 }
 
-/** Starts `src/<service>.ts` with tsx as the product is run; its output is appended to `logFile`. */
-export function spawnService(service: Service, env: Record<string, string>, logFile: string): Spawned {
+/** Runs `node <args>` in the project folder with its output appended to `logFile`. */
+export function spawnNode(args: string[], env: Record<string, string>, logFile: string): Spawned {
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [TSX, path.join('src', `${service}.ts`)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   child.unref();
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
-  if (!child.pid) throw new Error(`could not start ${service}`);
-  return { pid: child.pid, exited };
+  if (!child.pid) throw new Error(`could not start node ${args.join(' ')}`);
+  return { pid: child.pid, exited, logFile };
+}
+
+/** Starts `src/<service>.ts` with tsx as the product is run in development. */
+export function spawnService(service: Service, env: Record<string, string>, logFile: string): Spawned {
+  return spawnNode([TSX, path.join('src', `${service}.ts`)], env, logFile);
 }
 
 /** A pid that exists and is not a zombie waiting to be reaped. */

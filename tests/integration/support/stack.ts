@@ -35,7 +35,10 @@ function stateFile(): string {
   return file;
 }
 
-const logFile = (service: Service) => path.join(path.dirname(stateFile()), `${service}.log`);
+/** This run's folder, for logs and whatever else a test keeps beside them. */
+export const runDir = () => path.dirname(stateFile());
+
+const logFile = (service: Service) => path.join(runDir(), `${service}.log`);
 
 export function writeState(state: StackState): void {
   fs.writeFileSync(stateFile(), JSON.stringify(state, null, 2));
@@ -95,11 +98,11 @@ export function startService(service: Service, env: Record<string, string>): Spa
 }
 
 /** Resolves once the service answers `ready`; fails early, with its log, if it exits first. */
-export async function untilReady(service: Service, proc: Spawned, ready: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+export async function untilReady(service: string, proc: Spawned, ready: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   let exit: string | null = null;
   void proc.exited.then((how) => (exit = how));
   await waitFor(async () => exit ?? (await ready().catch(() => false)), (x) => x === true || typeof x === 'string', `${service} (pid ${proc.pid}) to be ready`, timeoutMs);
-  if (exit !== null) throw new Error(`${service} exited (${exit}) before it was ready:\n${fs.readFileSync(logFile(service), 'utf8').slice(-3000)}`);
+  if (exit !== null) throw new Error(`${service} exited (${exit}) before it was ready:\n${fs.readFileSync(proc.logFile, 'utf8').slice(-3000)}`);
 }
 
 /** Whether the worker launched as `pid` polls the task queue for workflow tasks (a worker's identity is "<pid>@<host>"). */
