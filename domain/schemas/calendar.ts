@@ -29,7 +29,7 @@ export function calendarProblems(year: number, body: PublishCalendarBody): Array
     if (Number(d.slice(0, 4)) !== year) problems.push([`workdays.${i}`, `must lie in ${year}`, 'outside_year']);
     else if (holidays.has(d)) problems.push([`workdays.${i}`, 'is also listed as a holiday', 'conflict']);
     else if (workdays.has(d)) problems.push([`workdays.${i}`, 'listed twice', 'duplicate']);
-    else if (isoWeekday(d) <= 5) problems.push([`workdays.${i}`, 'a make-up working day falls on a Saturday or Sunday', 'not_a_weekend']);
+    else if (isoWeekday(d) <= 5) problems.push([`workdays.${i}`, 'a make-up working day must fall on a Saturday or Sunday', 'not_a_weekend']);
     workdays.add(d);
   });
   return problems;

@@ -56,7 +56,7 @@ describe('the working-day calendar page', () => {
     await page.getByRole('button', { name: `发布 ${YEAR} 年安排` }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toContain('调休上班日期第 1 项');
+    expect(await alert.textContent()).toContain('调休上班日期第 1 项：调休上班日只能是周六或周日');
     await shot(page, 'calendar-refused');
 
     await page.getByLabel('调休上班日期').fill(`${YEAR}-09-24`);
@@ -65,6 +65,8 @@ describe('the working-day calendar page', () => {
     expect(await page.locator('.calendar-lists .holidays').textContent()).toBe(`${YEAR}-10-01、${YEAR}-10-02、${YEAR}-10-03`);
     expect(await page.getByText('已发布').count()).toBeGreaterThan(0);
     await shot(page, 'calendar-published');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'calendar-published-phone');
   });
 
   test('when the unit opens its portal after publishing, then the 临时日历 note is gone', async () => {
