@@ -361,24 +361,31 @@ describe('who sees what in lists, counts and exports', () => {
   });
 
   // Filters and query parameters naming something on the other side of a boundary.
+  const place = (template: string) => {
+    const names: Record<string, string> = {
+      r: w.rounds.r, rc: w.rounds.rc, rsib: w.rounds.rsib, u1: w.units.u1.code, uk: w.units.uk.code, us: w.units.us.code, ut: w.units.ut.code,
+      owner: w.offices.owner.code, sibling: w.offices.sibling.code, 'task-u1': w.tasks.r.u1.tb, 'submission-u1': w.submissions.u1,
+    };
+    return template.replace(/\{([\w-]+)\}/g, (_m, name: string) => names[name]);
+  };
   test.each([
-    ['owner', (x: World) => `/rounds/${x.rounds.r}/tasks?unitCode=${x.units.us.code}`],
-    ['owner', (x: World) => `/rounds/${x.rounds.r}/escalations?unitCode=${x.units.us.code}`],
-    ['owner', (x: World) => `/units?officeCode=${x.offices.sibling.code}`],
-    ['owner', (x: World) => `/observers?unitCode=${x.units.ut.code}`],
-    ['sibling', (x: World) => `/units?officeCode=${x.offices.owner.code}`],
-    ['sibling', (x: World) => `/audit?subject=task:${x.tasks.r.u1.tb}`],
-    ['sibling', (x: World) => `/audit?subject=submission:${x.submissions.u1}`],
-    ['child', (x: World) => `/audit?subject=task:${x.tasks.r.u1.tb}`],
-    ['child', (x: World) => `/rounds/${x.rounds.r}/tasks?unitCode=${x.units.u1.code}`],
-    ['child', (x: World) => `/rounds/${x.rounds.rc}/evaluation/units/${x.units.u1.code}?version=1`],
-    ['unit', (x: World) => `/me/tasks?roundId=${x.rounds.rsib}`],
-    ['unit', (x: World) => `/rounds/${x.rounds.r}/tasks?unitCode=${x.units.uk.code}`],
-    ['neighbourUnit', (x: World) => `/rounds/${x.rounds.r}/escalations?unitCode=${x.units.u1.code}`],
-    ['neighbourUnit', (x: World) => `/units/${x.units.u1.code}/evaluations`],
-    ['otherUnit', (x: World) => `/rounds/${x.rounds.rc}/evaluation.csv?version=1`],
-  ] as Array<[CallerKey, (x: World) => string]>)('when the %s names a foreign thing in %p, then the answer reads as for an unknown one', async (caller, path) => {
-    const req = { path: path(w) };
+    ['owner', '/rounds/{r}/tasks?unitCode={us}'],
+    ['owner', '/rounds/{r}/escalations?unitCode={us}'],
+    ['owner', '/units?officeCode={sibling}'],
+    ['owner', '/observers?unitCode={ut}'],
+    ['sibling', '/units?officeCode={owner}'],
+    ['sibling', '/audit?subject=task:{task-u1}'],
+    ['sibling', '/audit?subject=submission:{submission-u1}'],
+    ['child', '/audit?subject=task:{task-u1}'],
+    ['child', '/rounds/{r}/tasks?unitCode={u1}'],
+    ['child', '/rounds/{rc}/evaluation/units/{u1}?version=1'],
+    ['unit', '/me/tasks?roundId={rsib}'],
+    ['unit', '/rounds/{r}/tasks?unitCode={uk}'],
+    ['neighbourUnit', '/rounds/{r}/escalations?unitCode={u1}'],
+    ['neighbourUnit', '/units/{u1}/evaluations'],
+    ['otherUnit', '/rounds/{rc}/evaluation.csv?version=1'],
+  ] as Array<[CallerKey, string]>)('when the %s names a foreign thing in GET %s, then the answer reads as for an unknown one', async (caller, template) => {
+    const req = { path: place(template) };
     const { req: unknownReq, swaps } = withUnknowns(caller, req);
     expect(swaps.length).toBeGreaterThan(0);
     const [known, absent] = [await call('GET', req, w.tokens[caller]), await call('GET', unknownReq, w.tokens[caller])];
