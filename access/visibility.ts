@@ -29,7 +29,7 @@ export interface Viewer {
 
 const NOTHING = { in: [] as string[] };
 
-/** `path` as a LIKE prefix that matches itself literally. */
+/** `path` as a LIKE prefix that matches itself literally; Prisma hands `startsWith` to LIKE unescaped. */
 export const likePrefix = (path: string) => path.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A Prisma filter on an office path column: within the subtree rooted at `path`. */
@@ -105,6 +105,12 @@ export function responseWhere(v: Viewer): Prisma.QuestionnaireResponseWhereInput
   if (v.office) return { observer: { unit: unitWhere(v) } };
   if (v.observer) return { observerId: v.observer.id };
   return { id: NOTHING };
+}
+
+/** Whether a row about a unit (a score, an export line) may go to the viewer: an office's subtree, or the unit itself. */
+export function seesUnit(v: Viewer, unit: { unitId: string; officePath: string }): boolean {
+  if (v.office) return isUnder(unit.officePath, v.office.path);
+  return !!v.unit && unit.unitId === v.unit.id;
 }
 
 /** Whether the viewer is an office at or above the office whose path is given. */

@@ -1,4 +1,4 @@
-import { isUnder, unitWhere, visibleRound, visibleUnit } from '../access/visibility';
+import { seesUnit, unitWhere, visibleRound, visibleUnit } from '../access/visibility';
 import { notFound } from '../api/problem';
 import { GRADE_LABELS } from '../domain/schemas/evaluation';
 import { burdenForRound } from '../store/burden';
@@ -22,8 +22,7 @@ export async function evaluationFor({ db, config }: UseCaseContext, actor: Actor
   const stored = await readStoredEvaluation(db, round.id, version);
   if (version && !stored) throw notFound('evaluation version');
   const result = stored ?? (await computeEvaluation(db, round.id, config.DUBAN_MIN_RESPONSES_FOR_UNIT, { satisfaction: !!actor.office }));
-  const mine = actor.office ? (u: EvaluationResult['units'][number]) => isUnder(u.officePath, actor.office!.path) : (u: EvaluationResult['units'][number]) => u.unitId === actor.unit!.id;
-  return { ...result, units: result.units.filter(mine) };
+  return { ...result, units: result.units.filter((u) => seesUnit(actor, u)) };
 }
 
 export async function getEvaluation(ctx: UseCaseContext, actor: Actor, roundId: string, version?: number) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { visibleSubmission, visibleTask } from '../access/visibility';
+import { taskWhere, visibleSubmission, visibleTask } from '../access/visibility';
 import { badRequest, conflict } from '../api/problem';
 import { ErrorCode } from '../domain/errors';
 import type { EvidenceItem, ReviewBody, SubmitTaskBody } from '../domain/schemas/tasks';
@@ -15,7 +15,7 @@ const unitWorkflow = ({ client }: UseCaseContext, task: { roundId: string; unit:
 
 export async function myTasks({ db }: UseCaseContext, actor: Actor, query: { roundId?: string }) {
   const tasks = await db.task.findMany({
-    where: { unitId: actor.unit!.id, ...(query.roundId ? { roundId: query.roundId } : {}) },
+    where: { AND: [taskWhere(actor), query.roundId ? { roundId: query.roundId } : {}] },
     include: { unit: { select: { code: true } } },
     orderBy: [{ issuedAt: 'desc' }, { code: 'asc' }],
   });
