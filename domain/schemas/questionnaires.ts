@@ -1,7 +1,8 @@
 import { DIMENSIONS, QUESTION_KINDS } from '../vocabulary';
 import { Code, Instant, Name, Uuid, plain, text, z } from './common';
 
-const QuestionId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" or "-", at most 40');
+const QUESTION_ID = /^[A-Za-z0-9_-]{1,40}$/;
+const QuestionId = z.string().regex(QUESTION_ID, 'letters, digits, "_" or "-", at most 40');
 
 export const QuestionInput = z
   .object({
@@ -62,7 +63,8 @@ export const SubmitResponseBody = z
     answers: z
       .record(QuestionId, z.union([z.number().min(-1e9).max(1e9), plain(5000), z.array(plain(200)).max(30)]))
       .refine((a) => Object.keys(a).length <= 100, 'at most 100 answers')
-      .openapi({ maxProperties: 100 }),
+      // zod-to-openapi leaves a record's key schema out; the document states it here.
+      .openapi({ maxProperties: 100, propertyNames: { type: 'string', pattern: QUESTION_ID.source } } as object),
   })
   .strict()
   .openapi('QuestionnaireResponse');

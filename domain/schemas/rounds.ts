@@ -3,7 +3,7 @@ import { COMPONENTS, DEFAULT_RUBRIC } from '../scoring';
 import { DEFAULT_CONTRADICTION_RULE } from '../questionnaire';
 import { DIMENSIONS, ESCALATION_LEVELS, ROUND_STATUSES, TASK_STATUSES } from '../vocabulary';
 import { CadenceInput } from './questionnaires';
-import { Code, DateString, Instant, Name, Page, text, z } from './common';
+import { Code, DateString, Instant, Name, Page, text, textPattern, z } from './common';
 
 const unique = <T>(items: T[]) => new Set(items).size === items.length;
 
@@ -75,7 +75,8 @@ export const QuestionnairePlanInput = z
         categoryDimensions: z
           .record(text(200, { trim: false }), z.enum(DIMENSIONS))
           .refine((m) => Object.keys(m).length <= 100, 'at most 100 categories')
-          .openapi({ maxProperties: 100 })
+          // zod-to-openapi leaves a record's key schema out; the document states it here.
+          .openapi({ maxProperties: 100, propertyNames: { type: 'string', maxLength: 200, pattern: textPattern(false, false) } } as object)
           .default(DEFAULT_CONTRADICTION_RULE.categoryDimensions),
       })
       .strict()
