@@ -54,7 +54,8 @@ function schemathesis(token: string, budget: { seconds: number; examples: number
     '--seed', '20261130', '--no-color', '--report-dir', reportDir,
   ];
   return new Promise((resolve) => {
-    const child = spawn(st, args, { env: { ...process.env, ...env, DUBAN_FUZZ_HOOKS: path.join(FUZZ_DIR, 'hooks.py') } });
+    // Run in the scratch directory: st keeps a .schemathesis/ folder in its working directory.
+    const child = spawn(st, args, { cwd: reportDir, env: { ...process.env, ...env, DUBAN_FUZZ_HOOKS: path.join(FUZZ_DIR, 'hooks.py') } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
