@@ -31,6 +31,7 @@ export const notFound = (what: string) => new AppError(404, ErrorCode.NotFound, 
 export const conflict = (code: ErrorCode, detail: string) => new AppError(409, code, 'Conflict', detail);
 export const gone = (code: ErrorCode, detail: string) => new AppError(410, code, 'Gone', detail);
 export const unprocessable = (code: ErrorCode, detail: string, errors?: FieldError[]) => new AppError(422, code, 'Unprocessable', detail, errors);
+export const unsupportedMediaType = (detail: string) => new AppError(415, ErrorCode.UnsupportedMediaType, 'Unsupported media type', detail);
 export const methodNotAllowed = (allow: string[]) =>
   new AppError(405, ErrorCode.MethodNotAllowed, 'Method not allowed', `this path offers ${allow.join(', ')}`, undefined, { Allow: allow.join(', ') });
 

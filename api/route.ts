@@ -4,7 +4,7 @@ import { z, type ZodType } from 'zod';
 import { Problem } from '../domain/schemas/common';
 import type { PrincipalKind } from '../domain/vocabulary';
 import type { Principal } from './auth';
-import { badRequest, forbidden, methodNotAllowed, notFound, type FieldError } from './problem';
+import { badRequest, forbidden, methodNotAllowed, notFound, unsupportedMediaType, type FieldError } from './problem';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 const Empty = z.object({});
@@ -41,6 +41,15 @@ export interface RouteEntry {
 
 const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, '1-200 printable ASCII characters');
 
+/** application/json or any application/*+json, with or without parameters such as charset. */
+const isJson = (contentType: string | undefined) => /^application\/([\w.-]+\+)?json$/i.test((contentType ?? '').split(';')[0].trim());
+
+/** Express reads `?a=1&a=2` as an array; a field given twice is refused rather than one value picked. */
+function repeatedQueryFields(schema: ZodType | undefined, query: Record<string, unknown>): FieldError[] {
+  const declared = schema && 'shape' in schema ? Object.keys(schema.shape as object) : [];
+  return declared.filter((name) => Array.isArray(query[name])).map((name) => ({ path: name, message: 'given more than once', in: 'query', code: 'duplicate' }));
+}
+
 function issuesOf(error: z.ZodError, where: FieldError['in']): FieldError[] {
   return error.issues.map((i) => ({ path: i.path.join('.') || (where === 'body' ? '' : String(where)), message: i.message, in: where, code: i.code }));
 }
@@ -52,6 +61,8 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found or not visible to the caller',
   409: 'Conflicts with the current state',
   410: 'The window has closed',
+  413: 'The body is larger than the server takes',
+  415: 'The body is not application/json',
   422: 'Well-formed but not acceptable, e.g. missing required evidence',
 };
 
@@ -77,9 +88,10 @@ export class Routes {
     const byPath = new Map<string, Method[]>();
     for (const e of this.entries) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e.method]);
     for (const [path, methods] of byPath) {
-      const allow = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
-      this.router.all(path.replace(/\{(\w+)\}/g, ':$1'), () => {
-        throw methodNotAllowed(allow);
+      const allow = [...methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])), 'OPTIONS'];
+      this.router.all(path.replace(/\{(\w+)\}/g, ':$1'), (req, res) => {
+        if (req.method !== 'OPTIONS') throw methodNotAllowed(allow);
+        res.set('Allow', allow.join(', ')).status(204).end();
       });
     }
   }
@@ -104,7 +116,7 @@ export class Routes {
           ...(spec.produces ? { content: { [spec.produces]: { schema: { type: 'string' } } } } : spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         ...Object.fromEntries(
-          [400, 401, 403, 404, ...(spec.errors ?? [])].map((code) => [code, { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/problem+json': { schema: Problem } } }]),
+          [400, 401, 403, 404, ...(spec.body ? [413, 415] : []), ...(spec.errors ?? [])].map((code) => [code, { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/problem+json': { schema: Problem } } }]),
         ),
       },
     };
@@ -124,7 +136,11 @@ export class Routes {
       const params = parse(spec.params, req.params, 'params') as Out<P>;
       // A malformed id names nothing that exists.
       if (errors.length > 0) throw notFound('resource');
-      const query = parse(spec.query, req.query, 'query') as Out<Q>;
+      // Checked before the body is read for fields, so a form or text body is not refused as "fields missing".
+      if (spec.body && !isJson(req.get('content-type'))) throw unsupportedMediaType(`send the body as application/json, not ${req.get('content-type') ?? 'without a Content-Type'}`);
+      const duplicates = repeatedQueryFields(spec.query, req.query);
+      errors.push(...duplicates);
+      const query = (duplicates.length > 0 ? undefined : parse(spec.query, req.query, 'query')) as Out<Q>;
       const body = (spec.body ? parse(spec.body, req.body, 'body') : undefined) as Out<B>;
       const idempotencyKey = spec.idempotent ? req.get('idempotency-key') : undefined;
       if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success) {

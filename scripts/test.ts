@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalStack, type LocalStack } from './stack';
 import { consoleLog } from './stack/log';
+import { ensureSchemathesis } from './stack/schemathesis';
 import { ensureTimeSkippingServer } from './stack/test-server';
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const CHROMIUM = process.env.DUBAN_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Whether the e2e project is among those Jest will run, from --selectProjects / --ignoreProjects. */
-function e2eWillRun(argv: string[]): boolean {
+/** Whether a Jest project is among those Jest will run, from --selectProjects / --ignoreProjects. */
+function willRun(project: string, argv: string[]): boolean {
   const named = (flag: string) =>
     argv.flatMap((a, i) => {
       if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1).split(',');
@@ -19,7 +20,7 @@ function e2eWillRun(argv: string[]): boolean {
       return argv.slice(i + 1, end === -1 ? undefined : end);
     });
   const selected = named('--selectProjects');
-  return !named('--ignoreProjects').includes('e2e') && (selected.length === 0 || selected.includes('e2e'));
+  return !named('--ignoreProjects').includes(project) && (selected.length === 0 || selected.includes(project));
 }
 
 /**
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
     console.error('eslint failed; fix the problems above before the tests run');
     return lint.status ?? 1;
   }
-  if (e2eWillRun(args)) ensureChromium();
+  if (willRun('e2e', args)) ensureChromium();
 
   const running: { stack?: LocalStack; jest?: ChildProcess } = {};
   let interrupted = false;
@@ -65,12 +66,19 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const started = Date.now();
-  const [stack, testServer] = await Promise.all([
+  const [stack, testServer, schemathesis] = await Promise.all([
     startLocalStack({ dataDir: path.resolve(root, process.env.DUBAN_TEST_DATA_DIR ?? '.data/test'), persistent: false }),
     ensureTimeSkippingServer(consoleLog).catch((e: Error) => {
       consoleLog(`no time-skipping test server (${e.message}); workflow tests fall back to the SDK download`);
       return undefined;
     }),
+    // The fuzz test in the integration project fails, saying why, when schemathesis could not be installed.
+    willRun('integration', args)
+      ? ensureSchemathesis(consoleLog).catch((e: Error) => {
+          consoleLog(`no schemathesis (${e.message}); the API fuzz test will fail`);
+          return undefined;
+        })
+      : undefined,
   ]);
   running.stack = stack;
   consoleLog(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -87,6 +95,7 @@ async function main(): Promise<number> {
       DUBAN_TEST: '1',
     };
     if (testServer) env.TEMPORAL_TEST_SERVER_PATH = testServer;
+    if (schemathesis) env.DUBAN_SCHEMATHESIS = schemathesis;
     const jest = spawn(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', ...args], { cwd: root, stdio: 'inherit', env });
     running.jest = jest;
     const code = await new Promise<number>((resolve) => jest.on('exit', (c, signal) => resolve(c ?? (signal ? 130 : 1))));

@@ -1,4 +1,4 @@
-import { z } from './common';
+import { text, z } from './common';
 
 export const Burden = z
   .object({
@@ -8,7 +8,7 @@ export const Burden = z
   })
   .openapi('Burden', { description: '减轻基层负担: tasks issued to the unit, questionnaire windows its observers were asked to answer, and notices about it or addressed to its observers' });
 
-export const BurdenQuery = z.object({ period: z.string().trim().min(1).max(40).openapi({ example: '2026Q4' }) });
+export const BurdenQuery = z.object({ period: text(40).openapi({ example: '2026Q4' }) });
 
 export const BurdenView = z
   .object({

@@ -1,10 +1,10 @@
 import { GRADES } from '../vocabulary';
 import { Burden } from './burden';
-import { Code, z } from './common';
+import { Code, INT4_MAX, queryInt, z } from './common';
 
 export const GRADE_LABELS = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' } as const;
 
-export const EvaluationQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const EvaluationQuery = z.object({ version: queryInt(1, INT4_MAX).optional().openapi({ description: 'An earlier version; the latest by default' }) });
 export const UnitCodeParams = z.object({ code: Code });
 export const RoundUnitParams = z.object({ id: z.uuid(), code: Code });
 

@@ -3,10 +3,10 @@ import { RoundBodyBase } from './rounds';
 
 export const CADENCE_CRONS = { month: '0 9 1 * *', quarter: '0 9 1 1,4,7,10 *', year: '0 9 1 1 *' } as const;
 
+const CRON_FIELD = '[0-9A-Za-z*,/?#-]{1,60}';
 const Cron = z
   .string()
-  .trim()
-  .regex(/^(\S+\s+){4}\S+$/, 'a cadence (month, quarter, year) or a five-field cron expression in Asia/Shanghai')
+  .regex(new RegExp(`^${CRON_FIELD}( ${CRON_FIELD}){4}$`), 'a cadence (month, quarter, year) or five cron fields separated by single spaces, in Asia/Shanghai')
   .openapi({ example: '0 9 1 * *' });
 
 export const ProgrammeRoundTemplate = RoundBodyBase.omit({ period: true })

@@ -1,12 +1,15 @@
 import { DIMENSIONS, QUESTION_KINDS } from '../vocabulary';
-import { Code, Instant, Name, Uuid, z } from './common';
+import { Code, Instant, Name, Uuid, plain, text, z } from './common';
+
+const QUESTION_ID = /^[A-Za-z0-9_-]{1,40}$/;
+const QuestionId = z.string().regex(QUESTION_ID, 'letters, digits, "_" or "-", at most 40');
 
 export const QuestionInput = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" or "-", at most 40'),
-    text: z.string().trim().min(1).max(1000),
+    id: QuestionId,
+    text: text(1000, { multiline: true }),
     kind: z.enum(QUESTION_KINDS),
-    options: z.array(z.string().trim().min(1).max(200)).min(2).max(30).optional(),
+    options: z.array(text(200)).min(2).max(30).optional(),
     dimension: z.enum(DIMENSIONS).optional(),
     required: z.boolean().default(false),
   })
@@ -37,11 +40,32 @@ export const CreateQuestionnaireTemplateBody = z
   .openapi('CreateQuestionnaireTemplate', { description: 'Posting an existing code makes a new version; earlier versions stay as they were.' });
 
 export const QuestionnaireTemplateView = z
-  .object({ code: z.string(), version: z.number().int(), title: z.string(), questions: z.array(QuestionInput), officeCode: z.string() })
+  .object({
+    code: z.string(),
+    version: z.number().int(),
+    title: z.string(),
+    questions: z.array(
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        kind: z.enum(QUESTION_KINDS),
+        options: z.array(z.string()).optional(),
+        dimension: z.enum(DIMENSIONS).optional(),
+        required: z.boolean().optional(),
+      }),
+    ),
+    officeCode: z.string(),
+  })
   .openapi('QuestionnaireTemplate');
 
 export const SubmitResponseBody = z
-  .object({ answers: z.record(z.string(), z.union([z.number(), z.string(), z.array(z.string())])) })
+  .object({
+    answers: z
+      .record(QuestionId, z.union([z.number().min(-1e9).max(1e9), plain(5000), z.array(plain(200)).max(30)]))
+      .refine((a) => Object.keys(a).length <= 100, 'at most 100 answers')
+      // zod-to-openapi leaves a record's key schema out; the document states it here.
+      .openapi({ maxProperties: 100, propertyNames: { type: 'string', pattern: QUESTION_ID.source } } as object),
+  })
   .strict()
   .openapi('QuestionnaireResponse');
 

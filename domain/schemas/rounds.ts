@@ -3,7 +3,7 @@ import { COMPONENTS, DEFAULT_RUBRIC } from '../scoring';
 import { DEFAULT_CONTRADICTION_RULE } from '../questionnaire';
 import { DIMENSIONS, ESCALATION_LEVELS, ROUND_STATUSES, TASK_STATUSES } from '../vocabulary';
 import { CadenceInput } from './questionnaires';
-import { Code, DateString, Instant, Name, Page, z } from './common';
+import { Code, DateString, Instant, Name, Page, text, textPattern, z } from './common';
 
 const unique = <T>(items: T[]) => new Set(items).size === items.length;
 
@@ -72,7 +72,12 @@ export const QuestionnairePlanInput = z
       .object({
         threshold: z.number().min(0).max(100).default(DEFAULT_CONTRADICTION_RULE.threshold),
         minResponses: z.number().int().min(1).max(100).default(DEFAULT_CONTRADICTION_RULE.minResponses),
-        categoryDimensions: z.record(z.string(), z.enum(DIMENSIONS)).default(DEFAULT_CONTRADICTION_RULE.categoryDimensions),
+        categoryDimensions: z
+          .record(text(200, { trim: false }), z.enum(DIMENSIONS))
+          .refine((m) => Object.keys(m).length <= 100, 'at most 100 categories')
+          // zod-to-openapi leaves a record's key schema out; the document states it here.
+          .openapi({ maxProperties: 100, propertyNames: { type: 'string', maxLength: 200, pattern: textPattern(false, false) } } as object)
+          .default(DEFAULT_CONTRADICTION_RULE.categoryDimensions),
       })
       .strict()
       .optional(),
@@ -87,8 +92,8 @@ export const RoundTaskInput = z.object({ templateCode: Code, dueDate: DateString
 
 export const RoundBodyBase = z.object({
   title: Name.openapi({ example: '2026年第四季度产改任务督查' }),
-  period: z.string().trim().min(1).max(40).openapi({ example: '2026Q4' }),
-  unitCodes: z.array(Code).min(1).max(50_000).refine(unique, 'unit codes must not repeat'),
+  period: text(40).openapi({ example: '2026Q4' }),
+  unitCodes: z.array(Code).min(1).max(50_000).refine(unique, 'unit codes must not repeat').openapi({ uniqueItems: true }),
   tasks: z
     .array(RoundTaskInput)
     .min(1)

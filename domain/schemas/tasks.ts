@@ -1,17 +1,17 @@
 import { ESCALATION_LEVELS, EVIDENCE_KINDS, TASK_STATUSES } from '../vocabulary';
-import { DateString, Uuid, z } from './common';
+import { DateString, Url, Uuid, text, z } from './common';
 
 export const EvidenceItem = z
   .object({
     kind: z.enum(EVIDENCE_KINDS),
-    title: z.string().trim().min(1).max(500),
-    uri: z.url().max(2000).optional(),
+    title: text(500),
+    uri: Url.optional(),
     sha256: z.string().regex(/^[a-f0-9]{64}$/, 'lower-case hex sha256').optional(),
   })
   .strict();
 
 export const SubmitTaskBody = z
-  .object({ summary: z.string().trim().min(1).max(20_000), evidence: z.array(EvidenceItem).max(100).default([]) })
+  .object({ summary: text(20_000, { multiline: true }), evidence: z.array(EvidenceItem).max(100).default([]) })
   .strict()
   .openapi('SubmitTask');
 export type SubmitTaskBody = z.infer<typeof SubmitTaskBody>;
@@ -26,7 +26,7 @@ export const SubmissionView = z
     taskTitle: z.string(),
     unitCode: z.string(),
     summary: z.string(),
-    evidence: z.array(EvidenceItem),
+    evidence: z.array(z.object({ kind: z.enum(EVIDENCE_KINDS), title: z.string(), uri: z.string().optional(), sha256: z.string().optional() })),
     status: z.enum(['pending', 'accepted', 'returned']),
     submittedAt: z.string(),
     reviewScore: z.number().nullable(),
@@ -38,9 +38,9 @@ export const SubmissionView = z
 export const ReviewBody = z
   .object({
     decision: z.enum(['accept', 'return']),
-    score: z.number().min(0).max(100).optional(),
-    comment: z.string().max(5000).optional(),
-    reason: z.string().trim().min(1).max(2000).optional().openapi({ description: 'Required for a correction after the round has closed' }),
+    score: z.number().int().min(0).max(100).optional(),
+    comment: text(5000, { multiline: true, blank: true, trim: false }).optional(),
+    reason: text(2000, { multiline: true }).optional().openapi({ description: 'Required for a correction after the round has closed' }),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -49,8 +49,8 @@ export const ReviewBody = z
   .openapi('Review');
 export type ReviewBody = z.infer<typeof ReviewBody>;
 
-export const ExtensionBody = z.object({ dueDate: DateString, reason: z.string().trim().min(1).max(2000) }).strict().openapi('Extension');
-export const WaiveBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict().openapi('Waiver');
+export const ExtensionBody = z.object({ dueDate: DateString, reason: text(2000, { multiline: true }) }).strict().openapi('Extension');
+export const WaiveBody = z.object({ reason: text(2000, { multiline: true }) }).strict().openapi('Waiver');
 
 export const TaskView = z
   .object({

@@ -21,14 +21,16 @@ export const EvaluationVersionView = z
   })
   .openapi('EvaluationVersion');
 
+/** Without roundId or subject: every entry of the subtree, a page at a time. */
 export const AuditQuery = Page.extend({
   roundId: Uuid.optional().openapi({ description: 'Entries about the tasks and submissions of this round\'s units in your subtree' }),
   subject: z
     .string()
-    .regex(/^(task|submission):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'task:<id> or submission:<id>')
+    // No /i flag: the document's pattern cannot carry one.
+    .regex(/^(task|submission):[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'task:<id> or submission:<id>')
     .optional()
     .openapi({ example: 'submission:3f1c2a7e-1b2c-4d5e-8f90-1234567890ab' }),
-}).refine((q) => q.roundId || q.subject, { path: ['roundId'], message: 'give roundId or subject' });
+});
 
 export const AuditEntryView = z
   .object({
