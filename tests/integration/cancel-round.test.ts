@@ -85,6 +85,15 @@ describe('cancelling a round in the middle of its ladder', () => {
     expect((await getRound(city.api, roundId)).status).toBe('cancelled');
   });
 
+  // API.md: every problem carries `code`, a stable machine-readable name clients key on. api/problem.ts
+  // sendProblem writes type, title, status, detail and errors only. Marked failing until the API sends it.
+  test.failing('when a change to the cancelled round is refused, then the problem carries a machine-readable code', async () => {
+    const task = await myTask(b.api, roundId, t2);
+    for (const reply of [await city.api.post(`/rounds/${roundId}/cancel`), await submitTask(b.api, task.id, `${roundId}-code`)]) {
+      expect(reply.body).toMatchObject({ status: 409, code: expect.stringMatching(/^[A-Z][A-Z_]+$/) });
+    }
+  });
+
   test('when the workflows have wound down, then the round and every unit workflow completed as cancelled with no timer left', async () => {
     await withTemporal(async (client) => {
       const results = await Promise.all(workflowIds().map((id) => client.workflow.getHandle(id).result()));
