@@ -29,6 +29,15 @@ async function policyOf(db: Db, roundId: string) {
   return (round.spec as unknown as RoundSpec).escalationPolicy;
 }
 
+/**
+ * A unit workflow hears of a cancel or close by a signal that the round sends after the API has
+ * answered; a write arriving in between is refused here, inside the unit's lock, by the record.
+ */
+async function assertRoundOpen(db: Db, roundId: string) {
+  const { status } = await db.round.findUniqueOrThrow({ where: { id: roundId }, select: { status: true } });
+  if (status !== 'open') throw ApplicationFailure.create({ type: ErrorType.UnitClosed, message: `the round is ${status}`, nonRetryable: true });
+}
+
 async function audit(db: Db, actor: string, action: string, subject: string, detail: object) {
   await db.auditEntry.create({ data: { actor, action, subject, detail } });
 }
@@ -50,6 +59,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
     async recordSubmission(input: SubmitTaskInput & UnitRef): Promise<{ submissionId: string }> {
       const existing = await db.submission.findUnique({ where: { taskId_idempotencyKey: { taskId: input.taskId, idempotencyKey: input.idempotencyKey } } });
       if (existing) return { submissionId: existing.id };
+      await assertRoundOpen(db, input.roundId);
       const [submission] = await db.$transaction([
         db.submission.create({
           data: { taskId: input.taskId, idempotencyKey: input.idempotencyKey, summary: input.summary, evidence: input.evidence as object[], submittedAt: new Date(input.at) },
@@ -63,6 +73,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
       const submission = await db.submission.findUniqueOrThrow({ where: { id: input.submissionId } });
       const accept = input.decision === 'accept';
       if (submission.status === 'pending') {
+        await assertRoundOpen(db, input.roundId);
         await db.$transaction([
           db.submission.update({
             where: { id: input.submissionId },
@@ -88,6 +99,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
       if (input.dueDate < shanghaiDate(input.at)) {
         throw ApplicationFailure.create({ type: ErrorType.InvalidDueDate, message: 'the new due date is in the past', nonRetryable: true });
       }
+      await assertRoundOpen(db, input.roundId);
       const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
       const status: TaskStatus = task.status === 'overdue' ? (task.submittedAt ? 'returned' : 'issued') : task.status;
       const plan = await replan(input.taskId, input.dueDate, status, input.roundId, input.at);
@@ -96,6 +108,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
     },
 
     async waiveTask(input: WaiveTaskInput & UnitRef): Promise<void> {
+      await assertRoundOpen(db, input.roundId);
       await db.task.update({ where: { id: input.taskId }, data: { status: 'waived', waivedReason: input.reason } });
       await audit(db, input.actor, 'task.waive', `task:${input.taskId}`, { reason: input.reason });
     },

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -41,6 +42,19 @@ const local = proxyLocalActivities<ReturnType<typeof createActivities>>({
 
 const fail = (type: ErrorType, message: string, details?: unknown) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
+
+const REFUSALS: readonly string[] = Object.values(ErrorType);
+
+/**
+ * An activity's typed refusal (the round was cancelled or closed before this unit heard of it, a
+ * due date already past) fails the update with that type, so the caller gets its HTTP answer.
+ */
+function asRefusal(err: unknown): unknown {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && REFUSALS.includes(err.cause.type ?? '')) {
+    return fail(err.cause.type as ErrorType, err.cause.message, err.cause.details?.[0]);
+  }
+  return err;
+}
 
 /**
  * One supervised unit in one round: issues its task list, holds every task's deadline
@@ -100,7 +114,9 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     return exclusive(async () => {
       const task = checkWritable(taskId) as PlannedTask;
       check(task);
-      const result = await apply(task);
+      const result = await apply(task).catch((err: unknown) => {
+        throw asRefusal(err);
+      });
       planChanged = true;
       return result;
     });

@@ -46,7 +46,9 @@ describe('the unit portal', () => {
     expect(await item.locator('.task-status').textContent()).toBe('已下发');
     expect(await item.locator('.deadline').textContent()).toContain(`截止 ${report.dueDate}`);
     expect(await item.locator('.deadline .workday').textContent()).toBe('工作日');
-    expect(await item.locator('.note-provisional').count()).toBe(0);
+    // A plan is provisional when any of its ladder steps falls in a year the bundled calendar lacks,
+    // which for a due date weeks ahead depends on the day the test runs: the page must follow the API.
+    expect(await item.locator('.note-provisional').count()).toBe(report.dueProvisional ? 1 : 0);
     expect(await item.textContent()).toContain('必需材料：有总结、有资料');
     expect(await taskItem(laterTpl.code).locator('.deadline').textContent()).toContain(`截止 ${LATER_DUE}`);
     expect(await taskItem(laterTpl.code).locator('.note-provisional').textContent()).toContain('临时日历');

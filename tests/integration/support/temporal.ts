@@ -20,3 +20,24 @@ export async function workflowStatuses(workflowIds: string[]): Promise<Map<strin
     await connection.close();
   }
 }
+
+/** Runs `fn` with a client of the real Temporal server, closing its connection afterwards. */
+export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address: stack().env.TEMPORAL_ADDRESS });
+  try {
+    return await fn(new Client({ connection, namespace: 'default' }));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Timers a workflow's history started that neither fired nor were cancelled. */
+export async function pendingTimers(client: Client, workflowId: string): Promise<number> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  let pending = 0;
+  for (const e of history.events ?? []) {
+    if (e.timerStartedEventAttributes) pending++;
+    else if (e.timerFiredEventAttributes || e.timerCanceledEventAttributes) pending--;
+  }
+  return pending;
+}

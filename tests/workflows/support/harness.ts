@@ -70,10 +70,14 @@ export class WorkflowHarness {
     this.env = server.env;
   }
 
-  /** `bundle` replaces the production workflows, e.g. to record histories of an older version. */
-  static async create(opts: { bundle?: Promise<{ code: string }> } = {}): Promise<WorkflowHarness> {
+  /**
+   * `bundle` replaces the production workflows, e.g. to record histories of an older version;
+   * `server` replaces the time-skipping test server, e.g. with a dev server whose dynamic config
+   * suggests continue-as-new early (the test server never suggests it).
+   */
+  static async create(opts: { bundle?: Promise<{ code: string }>; server?: () => Promise<TimeSkippingEnv> } = {}): Promise<WorkflowHarness> {
     const db = createDb(requireDatabaseUrl(), 5);
-    const server = await createTimeSkippingEnv().catch(async (err) => {
+    const server = await (opts.server ?? createTimeSkippingEnv)().catch(async (err) => {
       await db.$disconnect();
       throw err;
     });
@@ -96,10 +100,11 @@ export class WorkflowHarness {
    * whole 52-week blocks if real time is already past it) and starts a worker whose calendar
    * is the fixture moved the same way.
    */
-  async scenario(startIso: string): Promise<Scenario> {
+  async scenario(startIso: string, opts: { moveClock?: boolean } = {}): Promise<Scenario> {
     const time = ScenarioTime.after(await this.env.currentTimeMs(), startIso);
     const scenario = new Scenario(this, time);
-    await scenario.sleepUntil(time.at(startIso));
+    // A server without time skipping would sleep for real: there the scenario starts now, its dates still ahead.
+    if (opts.moveClock ?? true) await scenario.sleepUntil(time.at(startIso));
     await scenario.startWorker();
     return scenario;
   }
@@ -224,6 +229,11 @@ export class Scenario {
     const workflowId = unitWorkflowId(round.roundId, unitCode);
     this.workflowIds.add(workflowId);
     return this.client.workflow.start<typeof superviseUnit>('superviseUnit', { taskQueue: this.taskQueue, workflowId, args: [{ roundId: round.roundId, unitCode }] });
+  }
+
+  /** A workflow this scenario started some other way (a signal-with-start, an activity), for cleanup() to end. */
+  track(workflowId: string): void {
+    this.workflowIds.add(workflowId);
   }
 
   unitHandle(round: LaunchedRound, unitCode = round.unitCodes[0]): WorkflowHandle<typeof superviseUnit> {
