@@ -170,6 +170,15 @@ const MATRIX: Record<string, Endpoint> = {
     state: countBy('programmes', 'title'),
   },
   'GET /programmes': { expect: OFFICE_READ, req: () => ({ path: '/programmes' }) },
+
+  // The calendar is national: anyone in an office or a unit reads it, only a root office publishes it.
+  'GET /calendar/{year}': { expect: [200, 200, 200, 200, 200, 200, 200, 403, 403], req: () => ({ path: '/calendar/2026' }) },
+  'PUT /calendar/{year}': {
+    expect: [403, 200, 403, 403, 403, 403, 403, 403, 403],
+    // A year no other test plans in, so publishing it changes no one else's tasks.
+    req: () => ({ path: '/calendar/2091', body: { holidays: ['2091-01-01'], workdays: [] } }),
+    state: () => one('SELECT count(*)::int AS n FROM published_calendars WHERE year = 2091', []),
+  },
   'GET /programmes/{id}/results': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/programmes/${w.programmes.owner}/results` }) },
   'POST /programmes/{id}/pause': {
     expect: SUBTREE_OF_OWNER(200),
