@@ -8,6 +8,7 @@ import { waitFor } from './support/poll';
 import { roundBody, waitForRound, waitUntilIssued } from './support/rounds';
 import { stack, startService, untilReady } from './support/stack';
 import { submitAndAccept } from './support/tasks';
+import { csvRow, unitSheetRow } from './support/exports';
 
 // The confidentiality threshold counts people. A city office runs one round with three
 // questionnaire windows, all open at once, for two units:
@@ -70,20 +71,7 @@ async function xlsxUnitRow(reply: Reply, unitCode: string): Promise<{ row: Recor
   await wb.xlsx.load(reply.bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
   const cells: unknown[] = [];
   wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => cells.push(cell.value))));
-  const ws = wb.getWorksheet('单位')!;
-  const headers = (ws.getRow(1).values as unknown[]).slice(1);
-  for (let r = 2; r <= ws.rowCount; r++) {
-    const values = (ws.getRow(r).values as unknown[]).slice(1);
-    if (values.includes(unitCode)) return { row: Object.fromEntries(headers.map((h, i) => [String(h), values[i] ?? null])), text: JSON.stringify(cells) };
-  }
-  throw new Error(`no row for ${unitCode} in sheet 单位`);
-}
-
-function csvRow(text: string, unitCode: string): Record<string, string> {
-  const [header, ...rows] = text.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','));
-  const row = rows.find((r) => r.includes(unitCode));
-  if (!row) throw new Error(`no csv row for ${unitCode}: ${text}`);
-  return Object.fromEntries(header.map((h, i) => [h, row[i]]));
+  return { row: unitSheetRow(wb, unitCode), text: JSON.stringify(cells) };
 }
 
 /** Everything a unit can read about a round and its windows, parsed where a test compares it. */

@@ -5,6 +5,7 @@ import { api, expectProblem, expectStatus, type Api, type Reply } from './suppor
 import { sleep, waitFor } from './support/poll';
 import { roundBody, waitUntilIssued } from './support/rounds';
 import { submitAndAccept } from './support/tasks';
+import { csvRow, unitSheetRow } from './support/exports';
 
 // One story: a city office with unit u1 (4 observers) and, in a county below it, unit u2
 // (3 observers); a unit `outside` in the same city is not in the round. The round carries one
@@ -52,23 +53,6 @@ async function workbookText(reply: Reply): Promise<{ wb: ExcelJS.Workbook; text:
   return { wb, text: JSON.stringify(cells) };
 }
 
-/** The unit sheet's row of a unit as a header -> value record. */
-function unitSheetRow(wb: ExcelJS.Workbook, unitCode: string): Record<string, unknown> {
-  const ws = wb.getWorksheet('单位')!;
-  const headers = (ws.getRow(1).values as unknown[]).slice(1);
-  for (let r = 2; r <= ws.rowCount; r++) {
-    const values = (ws.getRow(r).values as unknown[]).slice(1);
-    if (values.includes(unitCode)) return Object.fromEntries(headers.map((h, i) => [String(h), values[i] ?? null]));
-  }
-  throw new Error(`no row for ${unitCode} in sheet 单位`);
-}
-
-function csvRow(text: string, unitCode: string): Record<string, string> {
-  const [header, ...rows] = text.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','));
-  const row = rows.find((r) => r.includes(unitCode));
-  if (!row) throw new Error(`no csv row for ${unitCode}: ${text}`);
-  return Object.fromEntries(header.map((h, i) => [h, row[i]]));
-}
 
 /** Everything a unit token can read about the round and the window, as text, for leak checks. */
 async function unitReadable(unit: UnitClient): Promise<{ replies: Reply[]; text: string }> {
