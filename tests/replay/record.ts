@@ -211,6 +211,29 @@ const scenarios: Record<string, (s: Scenario) => Promise<Recorded>> = {
     }
   },
 
+  /**
+   * A year's calendar is published: the fan-out workflow signals the unit whose task was planned
+   * on a provisional calendar (due in a year the fixture lacks), and the unit plans it again.
+   */
+  async 'calendar-published'(s) {
+    const round = await s.seedRound({ tasks: [{ dueDate: '2028-03-15' }] });
+    const unit = await s.startUnit(round);
+    await s.issued(unit);
+    const fanOut = await s.client.workflow.start('replanOnPublishedCalendar', { taskQueue: s.taskQueue, workflowId: `calendar-2028-${s.prefix}`, args: [{ year: 2028 }] });
+    s.track(fanOut.workflowId);
+    await s.result(fanOut);
+    await eventually(async () => {
+      const entries = await s.db.auditEntry.count({ where: { action: 'task.recalendar', subject: { in: (await s.db.task.findMany({ where: { roundId: round.roundId }, select: { id: true } })).map((t) => `task:${t.id}`) } } });
+      if (entries === 0) throw new Error('the unit has not planned its task again');
+    });
+    await unit.signal(closeUnitSignal, { outcome: 'closed' });
+    await s.result(unit);
+    return [
+      { file: 'replanOnPublishedCalendar-run', handle: fanOut },
+      { file: 'superviseUnit-calendar-published', handle: unit },
+    ];
+  },
+
   /** A programme's run launches the period's round. */
   async 'programme-run'(s) {
     const round = await s.seedRound({ tasks: [{ dueDate: '2027-01-14' }] });
