@@ -16,21 +16,24 @@ const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** Reads the first worksheet of an xlsx, or a CSV in UTF-8 (with or without BOM) or GB18030. */
-export async function readSpreadsheet(bytes: Buffer): Promise<SheetContent> {
-  if (bytes.subarray(0, 4).equals(ZIP)) return readXlsx(bytes);
+/**
+ * Reads a CSV in UTF-8 (with or without BOM) or GB18030, or an xlsx: its worksheet named
+ * `sheetName` when it has one (so one workbook can hold the whole directory), else its first.
+ */
+export async function readSpreadsheet(bytes: Buffer, sheetName?: string): Promise<SheetContent> {
+  if (bytes.subarray(0, 4).equals(ZIP)) return readXlsx(bytes, sheetName);
   if (bytes.subarray(0, 4).equals(OLE2)) throw new NotASpreadsheet('an Excel 97-2003 (.xls) file: save it as .xlsx or CSV');
   return readCsv(bytes);
 }
 
-async function readXlsx(bytes: Buffer): Promise<SheetContent> {
+async function readXlsx(bytes: Buffer, sheetName?: string): Promise<SheetContent> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
     throw new NotASpreadsheet('the file is a zip archive but not an xlsx workbook');
   }
-  const sheet = workbook.worksheets[0];
+  const sheet = workbook.worksheets.find((w) => w.name === sheetName) ?? workbook.worksheets[0];
   if (!sheet) throw new NotASpreadsheet('the workbook has no worksheet');
   const width = sheet.columnCount;
   const cellsOf = (row: ExcelJS.Row) => Array.from({ length: width }, (_, i) => readCell(row.getCell(i + 1)));
@@ -89,13 +92,21 @@ function readCsv(bytes: Buffer): SheetContent {
  * rows (enum values as their Chinese labels), and a 填写说明 sheet saying what each column takes.
  */
 export async function directoryWorkbook(kind: ImportKind, records: Array<Record<string, string | null>>): Promise<Buffer> {
-  const { sheet: name, columns } = SHEETS[kind];
+  return directoryWorkbooks({ [kind]: records });
+}
+
+/** One workbook with a sheet per kind given, in the order offices, units, observers; the import picks the sheet of its kind. */
+export async function directoryWorkbooks(lists: Partial<Record<ImportKind, Array<Record<string, string | null>>>>): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'duban';
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.field, width: Math.max(16, c.header.length * 3) }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of records) sheet.addRow(Object.fromEntries(columns.map((c) => [c.field, r[c.field] == null ? '' : c.label ? c.label(r[c.field]!) : r[c.field]])));
+  const kinds = (Object.keys(SHEETS) as ImportKind[]).filter((k) => lists[k]);
+  for (const kind of kinds) {
+    const { sheet: name, columns } = SHEETS[kind];
+    const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = columns.map((c) => ({ header: c.header, key: c.field, width: Math.max(16, c.header.length * 3) }));
+    sheet.getRow(1).font = { bold: true };
+    for (const r of lists[kind]!) sheet.addRow(Object.fromEntries(columns.map((c) => [c.field, r[c.field] == null ? '' : c.label ? c.label(r[c.field]!) : r[c.field]])));
+  }
   const notes = workbook.addWorksheet('填写说明');
   notes.columns = [
     { header: '列', key: 'header', width: 18 },
@@ -104,8 +115,8 @@ export async function directoryWorkbook(kind: ImportKind, records: Array<Record<
     { header: '说明', key: 'note', width: 70 },
   ];
   notes.getRow(1).font = { bold: true };
-  for (const c of columns) notes.addRow({ header: c.header, field: c.field, required: c.required ? '是' : '否', note: c.note });
+  for (const kind of kinds) for (const c of SHEETS[kind].columns) notes.addRow({ header: c.header, field: c.field, required: c.required ? '是' : '否', note: c.note });
   notes.addRow({});
-  notes.addRow({ header: '按编码匹配：已有的更新，没有的新增；任何一格有误则整表不导入。只读第一个工作表。' });
+  notes.addRow({ header: '按编码匹配：已有的更新，没有的新增；任何一格有误则整表不导入。读取与类别同名的工作表（产改办、试点单位、改革观察员），没有则读第一个工作表。' });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -34,10 +34,10 @@ function refuse(problems: CellProblem[]): AppError {
  * `code` (new ones created, changed ones updated, the rest left alone), every code and every
  * parent must lie within the caller's subtree, and any bad cell refuses the whole file.
  */
-export async function importDirectory({ db }: UseCaseContext, actor: Actor, kind: ImportKind, bytes: Buffer, dryRun: boolean): Promise<ImportResult> {
+export async function importDirectory({ db }: Pick<UseCaseContext, 'db'>, actor: Actor, kind: ImportKind, bytes: Buffer, dryRun: boolean): Promise<ImportResult> {
   let content;
   try {
-    content = await readSpreadsheet(bytes);
+    content = await readSpreadsheet(bytes, SHEETS[kind].sheet);
   } catch (err) {
     if (err instanceof NotASpreadsheet) throw new AppError(415, ErrorCode.UnsupportedMediaType, 'Unsupported media type', `${err.message}; send an xlsx workbook or a CSV file`);
     throw err;

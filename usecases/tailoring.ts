@@ -10,7 +10,8 @@ import { viaWorkflow } from './workflowErrors';
 
 /**
  * Adds a task to one unit of an open round (一企一特色). The unit's workflow writes it and takes
- * it into its ladder like any other task; a retry of the same request finds the task it added.
+ * it into its ladder like any other task. A template already in the unit's list (also after a
+ * retry whose first attempt got through) answers 409 ALREADY_EXISTS.
  */
 export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: string, unitCode: string, body: AddUnitTaskBody) {
   const { db } = ctx;
@@ -26,7 +27,7 @@ export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: st
   const result = await viaWorkflow(() =>
     ctx.client.workflow
       .getHandle(unitWorkflowId(round.id, unit.code))
-      .executeUpdate(addTaskUpdate, { args: [{ templateCode: body.templateCode, dueDate: body.dueDate, actor: actor.actor }], updateId: `add-task:${body.templateCode}` }),
+      .executeUpdate(addTaskUpdate, { args: [{ templateCode: body.templateCode, dueDate: body.dueDate, actor: actor.actor }] }),
   );
   return taskView(await visibleTask(db, actor, result.taskId));
 }
