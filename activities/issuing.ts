@@ -1,8 +1,10 @@
 import type { EvidenceKind } from '../domain/vocabulary';
-import type { RoundSpec } from '../store/roundSpec';
-import type { PlannedTask } from '../workflows/contracts';
+import { ApplicationFailure } from '@temporalio/activity';
+import { unitTaskList, type RoundSpec } from '../store/roundSpec';
+import { ErrorType, type AddTaskInput, type PlannedTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
 import { dueDateAfter, planSteps } from './planning';
+import { shanghaiDate } from '../domain/time';
 
 export function createIssuingActivities({ db, calendars }: ActivityDeps) {
   return {
@@ -15,12 +17,13 @@ export function createIssuingActivities({ db, calendars }: ActivityDeps) {
       const round = await db.round.findUniqueOrThrow({ where: { id: roundId } });
       const unit = await db.unit.findUniqueOrThrow({ where: { code: unitCode } });
       const spec = round.spec as unknown as RoundSpec;
-      const templates = await db.taskTemplate.findMany({ where: { code: { in: spec.tasks.map((t) => t.templateCode) } } });
+      const list = unitTaskList(spec, unitCode);
+      const templates = await db.taskTemplate.findMany({ where: { code: { in: list.map((t) => t.templateCode) } } });
       const byCode = new Map(templates.map((t) => [t.code, t]));
       const launchedAt = round.launchedAt.getTime();
       const calendar = await calendars.current();
 
-      const planned = spec.tasks.map((t) => {
+      const planned = list.map((t) => {
         const template = byCode.get(t.templateCode);
         if (!template) throw new Error(`template ${t.templateCode} of round ${roundId} no longer exists`);
         const due = t.dueDate ? { date: t.dueDate, provisional: !calendar.covers(t.dueDate) } : dueDateAfter(calendar, launchedAt, template.dueWorkingDays);
@@ -67,6 +70,32 @@ export function createIssuingActivities({ db, calendars }: ActivityDeps) {
           };
         }),
       };
+    },
+
+    /**
+     * Adds one task to a unit's list in a running round: due on the given date or the template's
+     * working days from now, on the round's ladder. Keyed on (round, unit, template) like issuing,
+     * so a retry returns the row the first attempt wrote.
+     */
+    async addTask(input: AddTaskInput & { roundId: string; unitCode: string; at: number }): Promise<PlannedTask> {
+      const round = await db.round.findUniqueOrThrow({ where: { id: input.roundId } });
+      const unit = await db.unit.findUniqueOrThrow({ where: { code: input.unitCode } });
+      const template = await db.taskTemplate.findUniqueOrThrow({ where: { code: input.templateCode } });
+      const calendar = await calendars.current();
+      const spec = round.spec as unknown as RoundSpec;
+      if (input.dueDate && input.dueDate < shanghaiDate(input.at)) throw ApplicationFailure.create({ type: ErrorType.InvalidDueDate, message: 'the due date is in the past', nonRetryable: true });
+      const due = input.dueDate ? { date: input.dueDate, provisional: !calendar.covers(input.dueDate) } : dueDateAfter(calendar, input.at, template.dueWorkingDays);
+      const plan = planSteps(calendar, due.date, spec.escalationPolicy, input.at, due.provisional, { remindAtOnce: true });
+      const row = await db.task.upsert({
+        where: { roundId_unitId_templateId: { roundId: round.id, unitId: unit.id, templateId: template.id } },
+        update: {},
+        create: {
+          roundId: round.id, unitId: unit.id, templateId: template.id, code: template.code, title: template.title, category: template.category, weight: template.weight,
+          evidenceRequired: template.evidence, dueDate: plan.dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.dueProvisional, ladderProvisional: plan.ladderProvisional, issuedAt: new Date(input.at),
+        },
+      });
+      await db.auditEntry.create({ data: { actor: input.actor, action: 'task.add', subject: `task:${row.id}`, detail: { unitCode: unit.code, templateCode: template.code, dueDate: row.dueDate } } });
+      return { taskId: row.id, code: template.code, status: row.status, evidenceRequired: row.evidenceRequired as EvidenceKind[], dueAt: row.dueAt.getTime(), cycle: row.ladderCycle, steps: plan.steps, pendingSubmissionId: null };
     },
   };
 }

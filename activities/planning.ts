@@ -25,9 +25,11 @@ export function dueDateAfter(calendar: WorkingCalendar, from: number, workingDay
  * The absolute instants at which a task's ladder acts. A step at offset 0 fires at the
  * deadline (the end of the due date); other steps at 09:00 on the working day that many
  * working days from the due date. Steps already past when the plan is made are skipped;
- * the deadline itself is always kept so a task due in the past still turns overdue.
+ * the deadline itself is always kept so a task due in the past still turns overdue. With
+ * `remindAtOnce` (a task added to a running round) the latest skipped step before the
+ * deadline acts at `now` instead.
  */
-export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false): TaskPlan {
+export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false, opts: { remindAtOnce?: boolean } = {}): TaskPlan {
   const dueAt = endOfShanghaiDay(dueDate).getTime();
   const due = dueProvisional || !calendar.covers(dueDate);
   let ladder = false;
@@ -39,5 +41,8 @@ export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: Es
   });
   if (!steps.some((s) => s.at === dueAt)) steps.push({ level: null, at: dueAt });
   steps.sort((a, b) => a.at - b.at);
-  return { dueDate, dueAt, dueProvisional: due, ladderProvisional: ladder, steps: steps.filter((s) => s.at > now || s.at === dueAt) };
+  // A task given with less notice than its policy's first steps allow gets the latest of them at once, not never.
+  const missed = opts.remindAtOnce ? steps.filter((s) => s.at <= now && s.at < dueAt && s.level !== null).pop() : undefined;
+  const kept = steps.filter((s) => s.at > now || s.at === dueAt);
+  return { dueDate, dueAt, dueProvisional: due, ladderProvisional: ladder, steps: missed ? [{ level: missed.level, at: now }, ...kept] : kept };
 }

@@ -14,6 +14,7 @@ import { calendarRoutes } from './routes/calendar';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
+import { importRoutes } from './routes/imports';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(authenticate(db));
   const routes = new Routes(v1, registry);
   const ctx = { db, client, config };
-  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes]) mount(routes, ctx);
+  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 

@@ -25,6 +25,11 @@ export interface RouteSpec<P extends ZodType | undefined, Q extends ZodType | un
   response?: ZodType;
   /** A non-JSON success body, e.g. text/csv; the handler then writes the response itself. */
   produces?: string;
+  /**
+   * A multipart/form-data body with one file part of this name: no JSON body is parsed, and the
+   * handler reads the raw request (see upload.ts).
+   */
+  multipart?: { field: string; description: string };
   /** Documented error statuses beyond 400/401/403. */
   errors?: number[];
   /** Reads an optional Idempotency-Key header: a retry with the same key returns the first result. */
@@ -61,10 +66,15 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found or not visible to the caller',
   409: 'Conflicts with the current state',
   410: 'The window has closed',
-  413: 'The body is larger than the server takes',
-  415: 'The body is not application/json',
+  413: 'The body or upload is larger than the server takes',
+  415: 'The body is not application/json, or the upload not of a type the endpoint reads',
   422: 'Well-formed but not acceptable, e.g. missing required evidence',
 };
+
+const multipartBody = ({ field, description }: { field: string; description: string }) => ({
+  required: true,
+  content: { 'multipart/form-data': { schema: { type: 'object' as const, required: [field], properties: { [field]: { type: 'string' as const, format: 'binary', description } } } } },
+});
 
 /**
  * Mounts routes on an Express router and documents them in an OpenAPI registry from the
@@ -109,6 +119,7 @@ export class Routes {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+        ...(spec.multipart ? { body: multipartBody(spec.multipart) } : {}),
       },
       responses: {
         [status]: {
@@ -137,11 +148,11 @@ export class Routes {
       // A malformed id names nothing that exists.
       if (errors.length > 0) throw notFound('resource');
       // Checked before the body is read for fields, so a form or text body is not refused as "fields missing".
-      if (spec.body && !isJson(req.get('content-type'))) throw unsupportedMediaType(`send the body as application/json, not ${req.get('content-type') ?? 'without a Content-Type'}`);
+      if (spec.body && !spec.multipart && !isJson(req.get('content-type'))) throw unsupportedMediaType(`send the body as application/json, not ${req.get('content-type') ?? 'without a Content-Type'}`);
       const duplicates = repeatedQueryFields(spec.query, req.query);
       errors.push(...duplicates);
       const query = (duplicates.length > 0 ? undefined : parse(spec.query, req.query, 'query')) as Out<Q>;
-      const body = (spec.body ? parse(spec.body, req.body, 'body') : undefined) as Out<B>;
+      const body = (spec.body && !spec.multipart ? parse(spec.body, req.body, 'body') : undefined) as Out<B>;
       const idempotencyKey = spec.idempotent ? req.get('idempotency-key') : undefined;
       if (idempotencyKey !== undefined && !IdempotencyKey.safeParse(idempotencyKey).success) {
         errors.push({ path: 'Idempotency-Key', message: '1-200 printable ASCII characters', in: 'header', code: 'invalid_format' });

@@ -58,6 +58,10 @@ export interface FieldProblem {
   in?: 'body' | 'query' | 'params' | 'header';
   /** What is wrong with the field, as a stable word (zod's issue codes, or ours such as `unknown`). */
   code?: string;
+  /** For a cell of an imported spreadsheet: its row as numbered in the sheet (the header is row 1)... */
+  row?: number;
+  /** ...and its column's header. */
+  column?: string;
 }
 
 /** Input that is well-formed but refers to things that do not exist or may not be used; the API answers 400. */

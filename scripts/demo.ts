@@ -3,32 +3,12 @@ import path from 'node:path';
 import { hashToken, mintToken } from '../api/auth';
 import type { PrincipalKind } from '../domain/vocabulary';
 import type { Db } from '../src/db';
+import { importDirectory } from '../usecases/imports';
 import { DATA_DIR } from './localDb';
+import { DEMO_UNIT_CODES, DIRECTORY_FILE, ROOT_OFFICE } from './demo/directory';
 
-// Drawn from the Jiangxi and Jiangsu reform reports: Jiangxi's five tasks, its 四能/六有
-// checks, observers drawn from model workers, front-line workers and union cadres.
-const OFFICES = [
-  { code: 'jx', name: '江西省产改办', level: 'province', parent: null },
-  { code: 'jx-nc', name: '南昌市产改办', level: 'city', parent: 'jx' },
-  { code: 'jx-ja', name: '吉安市产改办', level: 'city', parent: 'jx' },
-] as const;
-
-const UNITS = [
-  { code: 'jx-nc-001', name: '南昌航空装备制造试点企业', kind: 'state_owned', office: 'jx-nc' },
-  { code: 'jx-nc-002', name: '南昌汽车零部件试点企业', kind: 'private', office: 'jx-nc' },
-  { code: 'jx-nc-003', name: '南昌电子信息高新技术企业', kind: 'high_tech', office: 'jx-nc' },
-  { code: 'jx-nc-004', name: '南昌纺织服装行业试点', kind: 'industry', office: 'jx-nc' },
-  { code: 'jx-nc-005', name: '南昌小微企业产改示范点', kind: 'demo_point', office: 'jx-nc' },
-  { code: 'jx-ja-001', name: '江铜集团吉安试点单位', kind: 'state_owned', office: 'jx-ja' },
-  { code: 'jx-ja-002', name: '吉安电子信息产业试点企业', kind: 'high_tech', office: 'jx-ja' },
-  { code: 'jx-ja-003', name: '吉安“校中厂”产教融合示范点', kind: 'demo_point', office: 'jx-ja' },
-  { code: 'jx-ja-004', name: '吉安中小微企业联合试点', kind: 'sme', office: 'jx-ja' },
-  { code: 'jx-ja-005', name: '吉安市井冈山乡镇试点', kind: 'town', office: 'jx-ja' },
-] as const;
-
-const OBSERVER_ROLES = ['model_worker', 'frontline', 'union_cadre'] as const;
-const OBSERVER_NAMES = ['劳模', '一线职工', '工会干部'];
-
+// The catalogue is drawn from the Jiangxi and Jiangsu reform reports: Jiangxi's five tasks and
+// its 四能/六有 checks. The directory comes from demo/directory.xlsx through the import.
 const TEMPLATES = [
   { code: 'sx-01', category: '思想引领', title: '把党的组织建到车间班组，落实“三会一课”', evidence: ['summary', 'documents'], weight: 20, dueWorkingDays: 10 },
   { code: 'jg-01', category: '建功立业', title: '开展劳动和技能竞赛，建设劳模和工匠人才创新工作室', evidence: ['summary', 'data', 'site'], weight: 25, dueWorkingDays: 15 },
@@ -54,7 +34,7 @@ const QUESTIONNAIRE = {
 export const DEMO_ROUND = {
   title: '2026年第四季度全省产改重点任务督查',
   period: '2026Q4',
-  unitCodes: UNITS.map((u) => u.code),
+  unitCodes: DEMO_UNIT_CODES,
   tasks: TEMPLATES.map((t) => ({ templateCode: t.code })),
   questionnaire: { templateCode: QUESTIONNAIRE.code, cadence: { every: 'month', openDays: 10 } },
 };
@@ -63,25 +43,22 @@ const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
 
 /** Creates the demo directory and catalogue if missing; returns tokens, reusing those of an earlier run. */
 export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string> }> {
-  const ids = new Map<string, string>();
-  for (const o of OFFICES) {
-    const parent = o.parent ? await db.office.findUniqueOrThrow({ where: { code: o.parent } }) : null;
-    const row = await db.office.upsert({
-      where: { code: o.code },
-      update: {},
-      create: { code: o.code, name: o.name, level: o.level, parentId: parent?.id ?? null, path: `${parent?.path ?? '/'}${o.code}/` },
-    });
-    ids.set(o.code, row.id);
-  }
-  for (const u of UNITS) {
-    const unit = await db.unit.upsert({ where: { code: u.code }, update: {}, create: { code: u.code, name: u.name, kind: u.kind, officeId: ids.get(u.office)! } });
-    ids.set(u.code, unit.id);
-    for (const [i, role] of OBSERVER_ROLES.entries()) {
-      const code = `${u.code}-obs${i + 1}`;
-      const observer = await db.observer.upsert({ where: { code }, update: {}, create: { code, name: `${OBSERVER_NAMES[i]}观察员${u.code.slice(-3)}-${i + 1}`, role, unitId: unit.id } });
-      ids.set(code, observer.id);
-    }
-  }
+  const root = await db.office.upsert({
+    where: { code: ROOT_OFFICE.code },
+    update: {},
+    create: { ...ROOT_OFFICE, path: `/${ROOT_OFFICE.code}/` },
+  });
+  // The directory goes in as an office would load its spreadsheet: every sheet, all or nothing, matched on code.
+  const actor = { kind: 'office' as const, office: { id: root.id, code: root.code, path: root.path }, actor: 'demo', tokenId: '' };
+  const workbook = fs.readFileSync(DIRECTORY_FILE);
+  for (const kind of ['offices', 'units', 'observers'] as const) await importDirectory({ db }, actor, kind, workbook, false);
+  const ids = new Map<string, string>([[root.code, root.id]]);
+  const principals = await Promise.all([
+    db.office.findMany({ select: { id: true, code: true } }),
+    db.unit.findMany({ where: { code: { in: DEMO_UNIT_CODES } }, select: { id: true, code: true } }),
+    db.observer.findMany({ where: { unit: { code: { in: DEMO_UNIT_CODES } } }, select: { id: true, code: true } }),
+  ]);
+  for (const row of principals.flat()) ids.set(row.code, row.id);
   for (const t of TEMPLATES) {
     await db.taskTemplate.upsert({ where: { code: t.code }, update: {}, create: { ...t, evidence: [...t.evidence], officeId: ids.get('jx')! } });
   }

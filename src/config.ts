@@ -14,6 +14,8 @@ const Config = z.object({
   DUBAN_MIN_RESPONSES_FOR_UNIT: z.coerce.number().int().min(3).default(3),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
+  /** Largest spreadsheet a directory import accepts, in bytes. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -2,9 +2,16 @@ import type { EscalationPolicy } from '../domain/escalation';
 import type { ContradictionRule } from '../domain/questionnaire';
 import type { Rubric } from '../domain/scoring';
 
+export interface TaskSpec {
+  templateCode: string;
+  dueDate?: string;
+}
+
 /** What a round was launched with, stored as accepted so every later step reads the same. */
 export interface RoundSpec {
-  tasks: Array<{ templateCode: string; dueDate?: string }>;
+  tasks: TaskSpec[];
+  /** Units whose list differs from the common one: templates added and removed, by unit code. */
+  unitTasks?: Record<string, { add?: TaskSpec[]; remove?: string[] }>;
   escalationPolicy: EscalationPolicy;
   rubric: Rubric;
   questionnaire?: { templateCode: string; templateVersion: number; contradiction: ContradictionRule };
@@ -13,4 +20,12 @@ export interface RoundSpec {
    * configured when the round was launched. Absent in rounds launched before it was frozen.
    */
   minObserversForUnit?: number;
+}
+
+/** The list a unit of the round is issued: the common list, tailored for that unit when the round says so. */
+export function unitTaskList(spec: RoundSpec, unitCode: string): TaskSpec[] {
+  const tailored = spec.unitTasks?.[unitCode];
+  if (!tailored) return spec.tasks;
+  const removed = new Set(tailored.remove ?? []);
+  return [...spec.tasks.filter((t) => !removed.has(t.templateCode)), ...(tailored.add ?? [])];
 }

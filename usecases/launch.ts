@@ -28,12 +28,27 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
   body.unitCodes.forEach((code, i) => {
     if (!unitByCode.has(code)) errors.push({ path: `unitCodes.${i}`, message: `unknown unit ${code}`, in: 'body' });
   });
-  const templates = await db.taskTemplate.findMany({ where: { code: { in: body.tasks.map((t) => t.templateCode) }, ...catalogueWhere(launcher) }, select: { code: true } });
+  const tailored = Object.entries(body.unitTasks ?? {});
+  const templateCodes = [...body.tasks, ...tailored.flatMap(([, t]) => t.add ?? [])].map((t) => t.templateCode);
+  const templates = new Set((await db.taskTemplate.findMany({ where: { code: { in: templateCodes }, ...catalogueWhere(launcher) }, select: { code: true } })).map((t) => t.code));
   const today = shanghaiDate(launchedAt);
-  body.tasks.forEach((t, i) => {
-    if (!templates.some((x) => x.code === t.templateCode)) errors.push({ path: `tasks.${i}.templateCode`, message: `unknown task template ${t.templateCode}`, in: 'body' });
-    if (t.dueDate && t.dueDate < today) errors.push({ path: `tasks.${i}.dueDate`, message: 'must not be in the past', in: 'body' });
-  });
+  const checkTask = (t: { templateCode: string; dueDate?: string }, path: string) => {
+    if (!templates.has(t.templateCode)) errors.push({ path: `${path}.templateCode`, message: `unknown task template ${t.templateCode}`, in: 'body', code: 'unknown' });
+    if (t.dueDate && t.dueDate < today) errors.push({ path: `${path}.dueDate`, message: 'must not be in the past', in: 'body', code: 'in_the_past' });
+  };
+  body.tasks.forEach((t, i) => checkTask(t, `tasks.${i}`));
+  const common = new Set(body.tasks.map((t) => t.templateCode));
+  for (const [code, t] of tailored) {
+    if (!body.unitCodes.includes(code)) errors.push({ path: `unitTasks.${code}`, message: `unit ${code} is not among unitCodes`, in: 'body', code: 'unknown' });
+    t.add?.forEach((a, i) => {
+      checkTask(a, `unitTasks.${code}.add.${i}`);
+      if (common.has(a.templateCode) && !t.remove?.includes(a.templateCode)) errors.push({ path: `unitTasks.${code}.add.${i}.templateCode`, message: `${a.templateCode} is already in the common list`, in: 'body', code: 'duplicate' });
+    });
+    t.remove?.forEach((r, i) => {
+      if (!common.has(r)) errors.push({ path: `unitTasks.${code}.remove.${i}`, message: `${r} is not in the common list`, in: 'body', code: 'unknown' });
+    });
+    if ((t.remove ?? []).filter((r) => common.has(r)).length >= common.size && (t.add ?? []).length === 0) errors.push({ path: `unitTasks.${code}`, message: 'would leave the unit with no task', in: 'body', code: 'empty' });
+  }
   const plan = body.questionnaire;
   const template = plan ? await db.questionnaireTemplate.findFirst({ where: { code: plan.templateCode, ...catalogueWhere(launcher) }, orderBy: { version: 'desc' } }) : null;
   if (plan && !template) errors.push({ path: 'questionnaire.templateCode', message: `unknown questionnaire template ${plan.templateCode}`, in: 'body' });
@@ -42,6 +57,7 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
   const windows = plan?.windows ?? (plan?.cadence ? cadenceWindows(launchedAt.getTime(), Date.parse(body.closesAt), plan.cadence.every, plan.cadence.openDays) : []);
   const spec: RoundSpec = {
     tasks: body.tasks,
+    ...(body.unitTasks && Object.keys(body.unitTasks).length > 0 ? { unitTasks: body.unitTasks } : {}),
     escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
     rubric: body.rubric ?? RubricInput.parse({}),
     minObserversForUnit: unitThreshold(undefined, minObserversForUnit),

@@ -50,7 +50,7 @@ export async function getRound(ctx: UseCaseContext, actor: Actor, id: string) {
 }
 
 /** Only the launching office, or one above it, may change a round, and only while it is open. */
-async function openRoundOf({ db }: UseCaseContext, actor: Actor, id: string) {
+export async function openRoundOf({ db }: UseCaseContext, actor: Actor, id: string) {
   const round = await visibleRound(db, actor, id);
   if (!governs(actor, round.office.path)) throw forbidden('only the office that launched the round, or one above it, may change it');
   if (round.status !== 'open') throw conflict(ErrorCode.RoundState, `the round is ${round.status}`);

@@ -18,6 +18,7 @@ export const ErrorType = {
   UnitClosed: failureType(ErrorCode.UnitClosed),
   SubmissionMismatch: failureType(ErrorCode.SubmissionMismatch),
   InvalidDueDate: failureType(ErrorCode.InvalidDueDate),
+  AlreadyExists: failureType(ErrorCode.AlreadyExists),
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -99,6 +100,13 @@ export interface WaiveTaskInput {
   actor: string;
 }
 
+/** A task added to one unit's list while the round runs (一企一特色). */
+export interface AddTaskInput {
+  templateCode: string;
+  dueDate?: string;
+  actor: string;
+}
+
 export interface UnitStateView {
   issued: boolean;
   outcome: UnitOutcome | null;
@@ -115,6 +123,7 @@ export const submitTaskUpdate = defineUpdate<SubmitTaskResult, [SubmitTaskInput]
 export const reviewSubmissionUpdate = defineUpdate<TaskChangeResult, [ReviewSubmissionInput]>('reviewSubmission');
 export const extendTaskUpdate = defineUpdate<TaskChangeResult, [ExtendTaskInput]>('extendTask');
 export const waiveTaskUpdate = defineUpdate<TaskChangeResult, [WaiveTaskInput]>('waiveTask');
+export const addTaskUpdate = defineUpdate<TaskChangeResult, [AddTaskInput]>('addTask');
 export const closeUnitSignal = defineSignal<[{ outcome: UnitOutcome }]>('closeUnit');
 export const getUnitStateQuery = defineQuery<UnitStateView>('getUnitState');
 

@@ -14,6 +14,7 @@ import type { createActivities } from '../activities';
 import { OPEN_TASK_STATUSES } from '../domain/vocabulary';
 import {
   ErrorType,
+  addTaskUpdate,
   calendarPublishedSignal,
   closeUnitSignal,
   extendTaskUpdate,
@@ -192,6 +193,28 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
         if (task) checkChangeable(task);
       },
     },
+  );
+
+  function checkAddable(templateCode: string) {
+    if (outcome !== null) throw fail(ErrorType.UnitClosed, `the round is ${outcome}`);
+    if (tasks.some((t) => t.code === templateCode)) throw fail(ErrorType.AlreadyExists, `task ${templateCode} is already in this unit's list`);
+  }
+
+  setHandler(
+    addTaskUpdate,
+    async (req) => {
+      await condition(() => issued || outcome !== null);
+      return exclusive(async () => {
+        checkAddable(req.templateCode);
+        // Histories from before tasks could be added never hold this update; the marker dates the ones that do.
+        patched('add-task-update');
+        const task = await acts.addTask({ ...req, roundId, unitCode, at: Date.now() });
+        tasks.push(task);
+        planChanged = true;
+        return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
+      });
+    },
+    { validator: (req) => checkAddable(req.templateCode) },
   );
 
   if (!issued) {

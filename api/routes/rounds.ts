@@ -1,7 +1,9 @@
 import { IdParams, z } from '../../domain/schemas/common';
-import { LaunchRoundBody, ListEscalationsQuery, ListRoundsQuery, ListTasksQuery, RoundView } from '../../domain/schemas/rounds';
+import { RoundUnitParams } from '../../domain/schemas/evaluation';
+import { AddUnitTaskBody, LaunchRoundBody, ListEscalationsQuery, ListRoundsQuery, ListTasksQuery, RoundView } from '../../domain/schemas/rounds';
 import { TaskView } from '../../domain/schemas/tasks';
 import type { UseCaseContext } from '../../usecases/context';
+import { addUnitTask } from '../../usecases/tailoring';
 import { cancelRound, closeRound, getRound, launchRound, listEscalations, listRoundTasks, listRounds } from '../../usecases/rounds';
 import type { Routes } from '../route';
 
@@ -37,6 +39,11 @@ export function roundRoutes(routes: Routes, ctx: UseCaseContext) {
     .add({
       method: 'get', path: '/rounds/{id}/tasks', summary: 'Tasks of a round, for the units you may see', tags: ['Rounds'], roles: ['office', 'unit'], params: IdParams, query: ListTasksQuery, response: z.array(TaskView),
       handler: ({ params, query, principal }) => listRoundTasks(ctx, principal, params.id, query),
+    })
+    .add({
+      method: 'post', path: '/rounds/{id}/units/{code}/tasks', tags: ['Rounds'], roles: ['office'], params: RoundUnitParams, body: AddUnitTaskBody, status: 201, response: TaskView, errors: [409],
+      summary: 'Add a task to one unit of an open round (一企一特色): its ladder covers it like any other; a task for a template already in the list: 409',
+      handler: ({ params, body, principal }) => addUnitTask(ctx, principal, params.id, params.code, body),
     })
     .add({
       method: 'get', path: '/rounds/{id}/escalations', summary: 'Ladder steps that fired, addressed to your office or any below it', tags: ['Rounds'], roles: ['office', 'unit'], params: IdParams, query: ListEscalationsQuery,

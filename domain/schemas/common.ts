@@ -110,7 +110,11 @@ export const Problem = z
     code: z.enum(ERROR_CODES).openapi({ description: 'A stable name for the kind of error, for programs and the pages to key on' }),
     detail: z.string().optional(),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string(), in: z.string().optional(), code: z.string().optional().openapi({ description: 'What is wrong with the field, as a stable word' }) }))
+      .array(z.object({ path: z.string(), message: z.string(), in: z.string().optional(), code: z.string().optional().openapi({ description: 'What is wrong with the field, as a stable word' }),
+          row: z.number().int().optional().openapi({ description: 'Imports: the row in the sheet (the header is row 1)' }),
+          column: z.string().optional().openapi({ description: 'Imports: the column header' }),
+        }),
+      )
       .optional(),
   })
   .openapi('Problem');

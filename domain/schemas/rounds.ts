@@ -90,6 +90,18 @@ export const QuestionnairePlanInput = z
 
 export const RoundTaskInput = z.object({ templateCode: Code, dueDate: DateString.optional() }).strict();
 
+export const UnitTasksInput = z
+  .record(
+    Code,
+    z
+      .object({
+        add: z.array(RoundTaskInput).max(200).optional().refine((ts) => !ts || unique(ts.map((t) => t.templateCode)), 'a template may appear once'),
+        remove: z.array(Code).max(200).optional().refine((cs) => !cs || unique(cs), 'a template may appear once'),
+      })
+      .strict(),
+  )
+  .openapi({ description: 'Units whose list differs from the common one (一企一特色), by unit code: templates added to or removed from `tasks` for that unit' });
+
 export const RoundBodyBase = z.object({
   title: Name.openapi({ example: '2026年第四季度产改任务督查' }),
   period: text(40).openapi({ example: '2026Q4' }),
@@ -99,10 +111,16 @@ export const RoundBodyBase = z.object({
     .min(1)
     .max(200)
     .refine((ts) => unique(ts.map((t) => t.templateCode)), 'a template may appear once per round'),
+  unitTasks: UnitTasksInput.optional(),
   escalationPolicy: EscalationPolicyInput.optional(),
   questionnaire: QuestionnairePlanInput.optional(),
   rubric: RubricInput.optional(),
 });
+
+export const AddUnitTaskBody = RoundTaskInput.openapi('AddUnitTask', {
+  description: 'A task for one unit of an open round; due dates default to the template\'s working days from now, and may be today or later',
+});
+export type AddUnitTaskBody = z.infer<typeof AddUnitTaskBody>;
 
 export const LaunchRoundBody = RoundBodyBase.extend({ closesAt: Instant })
   .strict()

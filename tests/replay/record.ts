@@ -20,6 +20,7 @@ import { removeCluster, startPostgres } from '../../scripts/stack/postgres';
 import { ensureTemporalCli } from '../../scripts/stack/temporal';
 import { ensureTimeSkippingServer } from '../../scripts/stack/test-server';
 import {
+  addTaskUpdate,
   cancelRoundSignal,
   closeRoundSignal,
   closeUnitSignal,
@@ -129,6 +130,26 @@ const scenarios: Record<string, (s: Scenario) => Promise<Recorded>> = {
     await handle.signal(closeUnitSignal, { outcome: 'closed' });
     await s.result(handle);
     return [{ file: 'superviseUnit-lifecycle', handle }];
+  },
+
+  /** A task added to the unit's list mid-round: its ladder reminds, turns it overdue, then it is submitted and accepted. */
+  async 'add-task'(s) {
+    const round = await s.seedRound({ tasks: [{ dueDate: '2027-01-21' }] });
+    const extra = await s.db.taskTemplate.create({
+      data: { code: `${round.templateCodes[0]}-extra`, officeId: round.offices.province.id, category: '建功立业', title: '劳动竞赛', evidence: ['summary'], weight: 20, dueWorkingDays: 10 },
+    });
+    const handle = await s.startUnit(round);
+    await s.issued(handle);
+    const added = await handle.executeUpdate(addTaskUpdate, { args: [{ templateCode: extra.code, dueDate: s.date('2027-01-12'), actor: 'city-office' }] });
+    await s.sleepUntil(s.at('2027-01-13T10:00:00+08:00'));
+    await eventually(async () => {
+      if ((await s.task(added.taskId)).status !== 'overdue') throw new Error('the added task has not turned overdue');
+    });
+    const submitted = await handle.executeUpdate(submitTaskUpdate, { args: [{ taskId: added.taskId, idempotencyKey: 'x-1', summary: '补交', evidence }] });
+    await handle.executeUpdate(reviewSubmissionUpdate, { args: [{ taskId: added.taskId, submissionId: submitted.submissionId, decision: 'accept', score: 80, reviewer: 'city-office' }] });
+    await handle.signal(closeUnitSignal, { outcome: 'closed' });
+    await s.result(handle);
+    return [{ file: 'superviseUnit-add-task', handle }];
   },
 
   /** A round fans out to three units, reminders fire, the office closes it: evaluation frozen. */
