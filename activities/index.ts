@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createFileActivities } from './files';
 import { createIssuingActivities } from './issuing';
 import { createProgrammeActivities } from './programmes';
 import { createQuestionnaireActivities } from './questionnaires';
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps),
     ...createQuestionnaireActivities(deps),
     ...createProgrammeActivities(deps),
+    ...createFileActivities(deps),
   };
 }

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import type { BlobStore } from '../blobs';
 import type { Config } from '../src/config';
 import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
@@ -13,6 +14,7 @@ import { Routes } from './route';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
+import { fileRoutes } from './routes/files';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
@@ -25,10 +27,11 @@ export interface AppDeps {
   client: Client;
   config: Config;
   logger: Logger;
+  blobs: BlobStore;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  const { db, client, config, logger } = deps;
+  const { db, client, config, logger, blobs } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -48,8 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(db));
   const routes = new Routes(v1, registry);
-  const ctx = { db, client, config };
-  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes]) mount(routes, ctx);
+  const ctx = { db, client, config, blobs };
+  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, fileRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 

@@ -21,6 +21,8 @@ export interface RouteSpec<P extends ZodType | undefined, Q extends ZodType | un
   params?: P;
   query?: Q;
   body?: B;
+  /** A multipart/form-data body that the handler streams itself; here only to be documented. */
+  multipart?: ZodType;
   status?: number;
   response?: ZodType;
   /** A non-JSON success body, e.g. text/csv; the handler then writes the response itself. */
@@ -52,6 +54,8 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found or not visible to the caller',
   409: 'Conflicts with the current state',
   410: 'The window has closed',
+  413: 'The upload is larger than the limit',
+  415: 'The content is not of an allowed type',
   422: 'Well-formed but not acceptable, e.g. missing required evidence',
 };
 
@@ -97,6 +101,7 @@ export class Routes {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+        ...(spec.multipart ? { body: { content: { 'multipart/form-data': { schema: spec.multipart } }, required: true } } : {}),
       },
       responses: {
         [status]: {

@@ -1,6 +1,8 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
+import { openBlobStore } from '../blobs';
+import { ensureSweepSchedule } from './schedules';
 import { loadCalendar } from '../activities/calendar';
 import { loadConfig, type Config } from './config';
 import { createDb, type Db } from './db';
@@ -34,12 +36,14 @@ export async function createWorker({ config, db, logger }: WorkerDeps): Promise<
   // Activities call Temporal over the worker's own connection: a unit workflow they start can then be
   // handed to this worker in the start response (eager start) instead of travelling through matching.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const blobs = await openBlobStore(config);
+  await ensureSweepSchedule(client, config);
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true }),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendar: loadCalendar(config.DUBAN_CALENDAR_FILE), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true, blobs }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: 64,
     shutdownGraceTime: '10 seconds',

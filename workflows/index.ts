@@ -3,3 +3,4 @@ export { superviseUnit } from './superviseUnit';
 export { deliverWebhook } from './deliverWebhook';
 export { runQuestionnaireWindow } from './runQuestionnaireWindow';
 export { launchProgrammeRound } from './launchProgrammeRound';
+export { sweepUnusedFiles } from './sweepUnusedFiles';

@@ -35,7 +35,10 @@ function stateFile(): string {
   return file;
 }
 
-const logFile = (service: Service) => path.join(path.dirname(stateFile()), `${service}.log`);
+/** This run's own folder: its services' logs, state and files. */
+export const runDir = () => path.dirname(stateFile());
+
+const logFile = (service: Service) => path.join(runDir(), `${service}.log`);
 
 export function writeState(state: StackState): void {
   fs.writeFileSync(stateFile(), JSON.stringify(state, null, 2));

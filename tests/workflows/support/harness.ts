@@ -2,6 +2,8 @@
 // time-skipping test server, a worker running the real workflows with the real activities
 // against the real PostgreSQL, and rows seeded the way the API would write them.
 import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -17,6 +19,7 @@ import type { superviseUnit } from '../../../workflows/superviseUnit';
 import { workflowBundle } from './bundle';
 import { DAY_MS, ScenarioTime } from './calendar-fixture';
 import { createTimeSkippingEnv, type TimeSkippingEnv } from './test-server';
+import { LocalBlobStore } from '../../../blobs/local';
 
 export function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -146,7 +149,7 @@ export class Scenario {
       connection: env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.harness.bundle,
-      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendar: this.time.calendar(), logger: createLogger('silent', 'duban-test'), minResponses: 3 }),
+      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendar: this.time.calendar(), logger: createLogger('silent', 'duban-test'), minResponses: 3, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
     });
     this.running = this.worker.run();
   }

@@ -1,0 +1,96 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { ErrorCode } from '../domain/errors';
+import { safeFileName } from '../domain/files';
+import { AppError, badRequest } from './problem';
+
+/** An upload written to a temporary file, hashed on the way; the caller keeps or removes it. */
+export interface Received {
+  path: string;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+const missingFile = (detail: string) => badRequest(detail, [{ path: 'file', message: detail, in: 'body', code: 'required' }], ErrorCode.FileMissing);
+export const tooLarge = (max: number) => new AppError(413, ErrorCode.FileTooLarge, 'File too large', `the file is larger than ${max} bytes`);
+
+// Past this much more than the limit a refused upload is no longer read to its end: the connection is cut.
+const DRAIN_FACTOR = 4;
+
+/**
+ * Streams the multipart part `file` of a request to a fresh file in `dir`, hashing and counting
+ * as it goes; nothing of it is held in memory. A refused, malformed or interrupted upload leaves
+ * no file behind.
+ */
+export async function receiveFile(req: Request, opts: { dir: string; maxBytes: number }): Promise<Received> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: opts.maxBytes, fields: 20, parts: 40, fieldSize: 64 * 1024 } });
+  } catch {
+    throw missingFile('send multipart/form-data with one part named "file"');
+  }
+  await fs.promises.mkdir(opts.dir, { recursive: true });
+  const target = path.join(opts.dir, `${randomUUID()}.part`);
+  let received: Received | undefined;
+  let writing: Promise<void> | undefined;
+  let truncated = false;
+  let seen = 0;
+
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('file', (field, stream, info) => {
+      if (field !== 'file' || writing) {
+        stream.resume();
+        return;
+      }
+      const hash = createHash('sha256');
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          size += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      stream.on('limit', () => (truncated = true));
+      writing = pipeline(stream, meter, fs.createWriteStream(target, { flags: 'wx', mode: 0o600 })).then(() => {
+        received = { path: target, name: safeFileName(info.filename), size, sha256: hash.digest('hex') };
+      });
+      writing.catch(reject);
+    });
+    parser.on('close', () => resolve());
+    parser.on('error', reject);
+  });
+
+  // A refused upload is read to its end so the client hears the refusal, unless it goes on far too long.
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > opts.maxBytes * DRAIN_FACTOR + 1024 * 1024) req.destroy();
+  });
+  const interrupted = new Promise<never>((_, reject) => {
+    req.once('close', () => {
+      if (!req.complete) reject(badRequest('the upload was interrupted', undefined, ErrorCode.MalformedBody));
+    });
+  });
+  req.pipe(parser);
+
+  try {
+    await Promise.race([done, interrupted]);
+    await writing;
+    if (truncated) throw tooLarge(opts.maxBytes);
+    if (!received) throw missingFile('the form has no part named "file"');
+    if (received.size === 0) throw missingFile('the file is empty');
+    return received;
+  } catch (err) {
+    req.unpipe(parser);
+    parser.destroy();
+    await fs.promises.rm(target, { force: true });
+    if (err instanceof AppError) throw err;
+    throw badRequest(`the upload could not be read: ${(err as Error).message}`, undefined, ErrorCode.MalformedBody);
+  }
+}
