@@ -58,7 +58,7 @@ describe('evidence files', () => {
       expect(sha256(content.bytes)).toBe(file.sha256);
       expect(content.headers.get('etag')).toBe(`"${file.sha256}"`);
       expect(content.headers.get('content-type')).toBe('application/pdf');
-      expect(content.headers.get('content-disposition')).toBe(`inline; filename="2026???????.pdf"; filename*=UTF-8''2026%E5%B9%B4%E7%AC%AC%E5%9B%9B%E5%AD%A3%E5%BA%A6%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93.pdf`);
+      expect(content.headers.get('content-disposition')).toMatch(/^inline; filename="2026\?+\.pdf"; filename\*=UTF-8''2026%E5%B9%B4%E7%AC%AC%E5%9B%9B%E5%AD%A3%E5%BA%A6%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93\.pdf$/);
       expect(content.headers.get('x-content-type-options')).toBe('nosniff');
       expect(content.headers.get('content-security-policy')).toContain('sandbox');
       expect(expectStatus(await reader.get(`/files/${file.id}`), 200)).toMatchObject({ ...file, unitCode: a.code });
@@ -136,9 +136,9 @@ describe('evidence files', () => {
     expect(await fileCount(a.api)).toBe(before);
   });
 
-  test('when a file name holds folders and control characters, then it is stored as a plain safe name', async () => {
+  test('when a file name holds folders and direction or control characters, then it is stored as a plain safe name', async () => {
     const { a } = world;
-    const file = expectStatus(await upload(a.api, samplePdf(), '..\\..\\系统\\报告\u0007.pdf'), 201);
+    const file = expectStatus(await upload(a.api, samplePdf(), '..\\..\\系统\\报告\u202E\u0085.pdf'), 201);
     expect(file.name).toBe('报告.pdf');
   });
 
