@@ -42,7 +42,7 @@ describe('evidence files in the pages', () => {
     await eventually(() => rows.nth(1).locator('.file-status .error').textContent(), (t) => expect(t).toContain('文件类型不允许'));
     await shot(page, 'evidence-refused');
     await rows.nth(1).locator('input.file-input').setInputFiles({ name: '制度汇编.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
-    await eventually(() => rows.nth(1).locator('.file-status').textContent(), (t) => expect(t).toContain('制度汇编.pdf（'));
+    await eventually(() => rows.nth(1).locator('.file-status').textContent(), (t) => expect(t).toMatch(/^制度汇编\.pdf（.+）已上传$/));
     expect(await rows.nth(1).locator('input[name=title]').inputValue()).toBe('制度汇编');
 
     await item.locator('textarea[name=summary]').fill('车间班组现场照片与制度汇编');
@@ -52,6 +52,7 @@ describe('evidence files in the pages', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
     await item.getByRole('button', { name: '提交' }).click();
     await eventually(() => item.locator('.task-status').textContent(), (t) => expect(t).toBe('已提交'));
+    await page.getByRole('button', { name: '退出' }).click();
   });
 
   test('when the office reviews the submission, then it sees the photo as a thumbnail and the PDF inline', async () => {

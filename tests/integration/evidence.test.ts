@@ -63,7 +63,8 @@ describe('evidence files', () => {
       expect(content.headers.get('content-security-policy')).toContain('sandbox');
       expect(expectStatus(await reader.get(`/files/${file.id}`), 200)).toMatchObject({ ...file, unitCode: a.code });
     }
-    const again = await a.api.get(`/files/${file.id}/content`, { 'If-None-Match': `"${file.sha256}"` });
+    // fetch adds Cache-Control: no-cache to a conditional request unless the caller sets one.
+    const again = await a.api.get(`/files/${file.id}/content`, { 'If-None-Match': `"${file.sha256}"`, 'Cache-Control': 'max-age=0' });
     expect(again.status).toBe(304);
 
     const audit = expectStatus(await city.api.get(`/audit?subject=submission:${submissionId}`), 200);
