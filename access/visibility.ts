@@ -77,6 +77,12 @@ export function submissionWhere(v: Viewer): Prisma.SubmissionWhereInput {
   return { task: taskWhere(v) };
 }
 
+/** Evidence files: a unit's own uploads; an office's, of units in its subtree; an observer none. */
+export function fileWhere(v: Viewer): Prisma.EvidenceFileWhereInput {
+  if (v.observer) return { id: NOTHING };
+  return { unit: unitWhere(v) };
+}
+
 /** Ladder steps addressed to the office or any office below it; a unit sees its own. */
 export function escalationWhere(v: Viewer): Prisma.EscalationWhereInput {
   if (v.office) return { targetOffice: officeWhere(v) };
@@ -154,6 +160,12 @@ export async function visibleSubmission(db: Db, v: Viewer, id: string) {
   const submission = await db.submission.findFirst({ where: { AND: [{ id }, submissionWhere(v)] }, include: { task: { include: { unit: true, round: true } } } });
   if (!submission) throw notFound('submission');
   return submission;
+}
+
+export async function visibleFile(db: Db, v: Viewer, id: string) {
+  const file = await db.evidenceFile.findFirst({ where: { AND: [{ id }, fileWhere(v)] }, include: { unit: { select: { code: true, name: true } } } });
+  if (!file) throw notFound('file');
+  return file;
 }
 
 export async function visibleWindow(db: Db, v: Viewer, id: string) {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { BlobStore } from '../blobs';
 import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
 import type { Calendars } from './calendar';
@@ -10,6 +11,8 @@ export interface ActivityDeps {
   /** The working-day calendar in force; a published year takes effect without a restart. */
   calendars: Calendars;
   logger: Logger;
+  /** Where evidence bytes are kept, for the sweep of unused files. */
+  blobs: BlobStore;
   /** Fewest distinct observers before a unit reads their aggregate, as configured; frozen into rounds at launch. */
   minResponses: number;
   /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createCalendarReplanActivities } from './calendarReplan';
+import { createFileActivities } from './files';
 import { createIssuingActivities } from './issuing';
 import { createProgrammeActivities } from './programmes';
 import { createQuestionnaireActivities } from './questionnaires';
@@ -19,5 +20,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createQuestionnaireActivities(deps),
     ...createProgrammeActivities(deps),
     ...createCalendarReplanActivities(deps),
+    ...createFileActivities(deps),
   };
 }

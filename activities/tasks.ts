@@ -42,6 +42,14 @@ async function audit(db: Db, actor: string, action: string, subject: string, det
   await db.auditEntry.create({ data: { actor, action, subject, detail } });
 }
 
+/** The files behind an accepted task, recorded with the acceptance. */
+async function acceptedFilesAudit(db: Db, reviewer: string, submissionId: string) {
+  const uses = await db.evidenceUse.findMany({ where: { submissionId }, include: { file: true }, orderBy: { position: 'asc' } });
+  if (uses.length === 0) return [];
+  const files = uses.map((u) => ({ position: u.position, fileId: u.fileId, name: u.file.name, size: u.file.size, sha256: u.file.sha256 }));
+  return [db.auditEntry.create({ data: { actor: `office:${reviewer}`, action: 'submission.accept', subject: `submission:${submissionId}`, detail: { files } } })];
+}
+
 export function createTaskActivities({ db, calendars, client, taskQueue }: ActivityDeps) {
   /** Moves a task to a new due date and restarts its ladder under a new cycle. */
   async function replan(taskId: string, dueDate: string, status: TaskStatus, roundId: string, at: number, provisional = false): Promise<ReplannedTask> {
@@ -60,12 +68,15 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
       const existing = await db.submission.findUnique({ where: { taskId_idempotencyKey: { taskId: input.taskId, idempotencyKey: input.idempotencyKey } } });
       if (existing) return { submissionId: existing.id };
       await assertRoundOpen(db, input.roundId);
-      const [submission] = await db.$transaction([
-        db.submission.create({
+      const uses = input.evidence.flatMap((e, position) => (e.fileId ? [{ position, fileId: e.fileId }] : []));
+      const submission = await db.$transaction(async (tx) => {
+        const created = await tx.submission.create({
           data: { taskId: input.taskId, idempotencyKey: input.idempotencyKey, summary: input.summary, evidence: input.evidence as object[], submittedAt: new Date(input.at) },
-        }),
-        db.task.update({ where: { id: input.taskId }, data: { status: 'submitted', submittedAt: new Date(input.at) } }),
-      ]);
+        });
+        if (uses.length > 0) await tx.evidenceUse.createMany({ data: uses.map((u) => ({ ...u, submissionId: created.id })) });
+        await tx.task.update({ where: { id: input.taskId }, data: { status: 'submitted', submittedAt: new Date(input.at) } });
+        return created;
+      });
       return { submissionId: submission.id };
     },
 
@@ -80,6 +91,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
             data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: new Date(input.at), reviewerOffice: input.reviewer },
           }),
           ...(accept ? [db.task.update({ where: { id: input.taskId }, data: { status: 'accepted', acceptedAt: new Date(input.at), reviewScore: input.score } })] : []),
+          ...(accept ? await acceptedFilesAudit(db, input.reviewer, input.submissionId) : []),
         ]);
       }
       if (accept) return { taskStatus: 'accepted' };

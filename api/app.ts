@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import type { BlobStore } from '../blobs';
 import type { Config } from '../src/config';
 import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
@@ -14,6 +15,7 @@ import { calendarRoutes } from './routes/calendar';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
+import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/imports';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
@@ -27,15 +29,16 @@ export interface AppDeps {
   client: Client;
   config: Config;
   logger: Logger;
+  blobs: BlobStore;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  const { db, client, config, logger } = deps;
+  const { db, client, config, logger, blobs } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // Offices often serve plain http on an intranet, so https upgrades are left to the proxy in front.
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': null } } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'], 'media-src': ["'self'", 'blob:'] } } }));
   app.use(
     pinoHttp({
       logger,
@@ -50,8 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(db));
   const routes = new Routes(v1, registry);
-  const ctx = { db, client, config };
-  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes]) mount(routes, ctx);
+  const ctx = { db, client, config, blobs };
+  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 

@@ -34,6 +34,14 @@ export const ErrorCode = {
   ProgrammeInvalid: 'PROGRAMME_INVALID',
   TemplateOwned: 'TEMPLATE_OWNED',
   WebhookDelivery: 'WEBHOOK_DELIVERY',
+  /** An upload larger than the configured limit. */
+  FileTooLarge: 'FILE_TOO_LARGE',
+  /** An upload whose content is not of an allowed type, whatever its name says. */
+  FileType: 'FILE_TYPE',
+  /** A multipart upload without its `file` part, or an empty one. */
+  FileMissing: 'FILE_MISSING',
+  /** The stored bytes no longer match the hash recorded for them; they are not served. */
+  FileCorrupt: 'FILE_CORRUPT',
   RateLimited: 'RATE_LIMITED',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',

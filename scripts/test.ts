@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startLocalStack, type LocalStack } from './stack';
 import { consoleLog } from './stack/log';
 import { ensureSchemathesis } from './stack/schemathesis';
+import { startS3Server } from './stack/s3';
 import { ensureTimeSkippingServer } from './stack/test-server';
 
 const root = path.resolve(__dirname, '..');
@@ -66,8 +67,9 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const started = Date.now();
-  const [stack, testServer, schemathesis] = await Promise.all([
-    startLocalStack({ dataDir: path.resolve(root, process.env.DUBAN_TEST_DATA_DIR ?? '.data/test'), persistent: false }),
+  const dataDir = path.resolve(root, process.env.DUBAN_TEST_DATA_DIR ?? '.data/test');
+  const [stack, testServer, schemathesis, s3] = await Promise.all([
+    startLocalStack({ dataDir, persistent: false }),
     ensureTimeSkippingServer(consoleLog).catch((e: Error) => {
       consoleLog(`no time-skipping test server (${e.message}); workflow tests fall back to the SDK download`);
       return undefined;
@@ -79,10 +81,18 @@ async function main(): Promise<number> {
           return undefined;
         })
       : undefined,
+    // The S3 evidence store's tests run against a real S3-compatible server, not a mock.
+    willRun('integration', args)
+      ? startS3Server({ dataDir, log: consoleLog }).catch((e: Error) => {
+          consoleLog(`no S3 gateway (${e.message}); the S3 evidence tests will fail`);
+          return null;
+        })
+      : null,
   ]);
   running.stack = stack;
   consoleLog(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (interrupted) {
+    await s3?.stop();
     await stack.stop();
     return 130;
   }
@@ -96,11 +106,13 @@ async function main(): Promise<number> {
     };
     if (testServer) env.TEMPORAL_TEST_SERVER_PATH = testServer;
     if (schemathesis) env.DUBAN_SCHEMATHESIS = schemathesis;
+    if (s3) Object.assign(env, { DUBAN_TEST_S3_ENDPOINT: s3.endpoint, DUBAN_TEST_S3_ACCESS_KEY_ID: s3.accessKeyId, DUBAN_TEST_S3_SECRET_ACCESS_KEY: s3.secretAccessKey });
     const jest = spawn(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', ...args], { cwd: root, stdio: 'inherit', env });
     running.jest = jest;
     const code = await new Promise<number>((resolve) => jest.on('exit', (c, signal) => resolve(c ?? (signal ? 130 : 1))));
     return interrupted ? 130 : code;
   } finally {
+    await s3?.stop();
     await stack.stop();
   }
 }

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import { openBlobStore, type BlobStore } from '../blobs';
 import { loadConfig, type Config } from './config';
 import { createDb, type Db } from './db';
 import { createLogger, type Logger } from './logger';
 import { connectClient } from './temporal';
 import type { Client } from '@temporalio/client';
 
-export async function listen(deps: { config: Config; db: Db; client: Client; logger: Logger }): Promise<Server> {
-  const app = createApp(deps);
+export async function listen(deps: { config: Config; db: Db; client: Client; logger: Logger; blobs?: BlobStore }): Promise<Server> {
+  const app = createApp({ ...deps, blobs: deps.blobs ?? (await openBlobStore(deps.config)) });
   return new Promise((resolve, reject) => {
     const server = app.listen(deps.config.PORT, deps.config.HOST, (err?: Error) => (err ? reject(err) : resolve(server)));
   });

@@ -16,6 +16,23 @@ const Config = z.object({
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Largest evidence file, in bytes (default 50 MB). */
+  DUBAN_FILE_MAX_BYTES: z.coerce.number().int().min(1).max(2_000_000_000).default(50 * 1024 * 1024),
+  /** Working folder for uploads in progress, and the blob store itself when DUBAN_BLOB_STORE=local. */
+  DUBAN_FILES_DIR: z.string().default('.data/files'),
+  /** Where evidence bytes are kept: a local folder, or an S3-compatible service (S3_* below). */
+  DUBAN_BLOB_STORE: z.enum(['local', 's3']).default('local'),
+  /** Hours an uploaded file no submission names is kept before the sweep removes it. */
+  DUBAN_UNUSED_FILE_HOURS: z.coerce.number().min(0).default(72),
+  /** Minutes between two runs of the sweep of unused files (a Temporal schedule). */
+  DUBAN_FILE_SWEEP_MINUTES: z.coerce.number().int().min(1).default(60),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().default('duban-evidence'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style URLs (http://host/bucket/key), which most self-hosted S3-compatible servers need. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -1,8 +1,10 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
+import { openBlobStore } from '../blobs';
 import { readCalendarFile } from '../activities/calendar';
 import { liveCalendars } from '../store/calendars';
+import { ensureSweepSchedule } from './schedules';
 import { loadConfig, type Config } from './config';
 import { createDb, type Db } from './db';
 import { createLogger, type Logger } from './logger';
@@ -39,12 +41,14 @@ export async function createWorker({ config, db, logger }: WorkerDeps): Promise<
   const workflows = workflowCode();
   if ('workflowBundle' in workflows) logger.info({ workflowBundle: workflows.workflowBundle.codePath }, 'workflows from the prebuilt bundle');
   else logger.info({ workflowsPath: workflows.workflowsPath }, 'workflows bundled from the sources on start');
+  const blobs = await openBlobStore(config);
+  await ensureSweepSchedule(client, config);
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
-    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true }),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, eagerStart: true, blobs }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: 64,
     shutdownGraceTime: '10 seconds',

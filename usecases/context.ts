@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Viewer } from '../access/visibility';
+import type { BlobStore } from '../blobs';
 import type { Config } from '../src/config';
 import type { Db } from '../src/db';
 
@@ -8,6 +9,8 @@ export interface UseCaseContext {
   db: Db;
   client: Client;
   config: Config;
+  /** Where evidence bytes are kept. */
+  blobs: BlobStore;
 }
 
 /** Who is acting: what they may see (Viewer) and the name that records carry. */

@@ -2,6 +2,7 @@ import { seesUnit, unitWhere, visibleRound, visibleUnit } from '../access/visibi
 import { notFound } from '../api/problem';
 import { GRADE_LABELS } from '../domain/schemas/evaluation';
 import { burdenForRound } from '../store/burden';
+import { acceptedTaskFiles } from '../store/files';
 import { computeEvaluation, officeRollups, readStoredEvaluation, type EvaluationResult } from '../store/evaluation';
 import { listEvaluationVersions } from '../store/evaluationVersions';
 import { evaluationWorkbook, loadWorkbookTasks } from '../store/evaluationWorkbook';
@@ -49,7 +50,8 @@ export async function explainUnitScore(ctx: UseCaseContext, actor: Actor, roundI
   const result = await evaluationFor(ctx, actor, roundId, version);
   const unit = result.units.find((u) => u.unitCode === unitCode);
   if (!unit) throw notFound('unit in this evaluation');
-  return { roundId: result.roundId, status: result.status, version: result.version, unitCode: unit.unitCode, unitName: unit.unitName, scores: unit.scores, total: unit.total, grade: unit.grade, rank: unit.rank, rubric: result.rubric, explanation: unit.explanation };
+  const evidence = await acceptedTaskFiles(ctx.db, result.roundId, unit.unitId);
+  return { roundId: result.roundId, status: result.status, version: result.version, unitCode: unit.unitCode, unitName: unit.unitName, scores: unit.scores, total: unit.total, grade: unit.grade, rank: unit.rank, rubric: result.rubric, explanation: unit.explanation, evidence };
 }
 
 const fmt = (x: number | null) => (x === null ? '' : x.toFixed(2));

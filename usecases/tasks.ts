@@ -8,6 +8,7 @@ import { shanghaiDate } from '../domain/time';
 import { correctReview } from '../store/corrections';
 import { extendTaskUpdate, reviewSubmissionUpdate, submitTaskUpdate, unitWorkflowId, waiveTaskUpdate } from '../workflows/contracts';
 import type { Actor, UseCaseContext } from './context';
+import { fileView, resolveEvidenceFiles } from './files';
 import { taskView } from './taskView';
 import { viaWorkflow } from './workflowErrors';
 
@@ -33,15 +34,18 @@ export async function submitTask(ctx: UseCaseContext, actor: Actor, taskId: stri
     if (first) return { submissionId: first.id, taskStatus: 'submitted' as const };
   }
   const key = idempotencyKey ?? randomUUID();
+  const evidence = await resolveEvidenceFiles(ctx.db, task.unitId, body.evidence);
   return viaWorkflow(() =>
-    unitWorkflow(ctx, task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence: body.evidence }], updateId: `submit:${task.id}:${key}` }),
+    unitWorkflow(ctx, task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence }], updateId: `submit:${task.id}:${key}` }),
   );
 }
 
 export async function getSubmission({ db }: UseCaseContext, actor: Actor, id: string) {
   const s = await visibleSubmission(db, actor, id);
+  const files = new Map((await db.evidenceUse.findMany({ where: { submissionId: s.id }, include: { file: true } })).map((u) => [u.position, fileView(u.file)]));
+  const evidence = (s.evidence as z.infer<typeof EvidenceItem>[]).map((e, i) => (files.has(i) ? { ...e, file: files.get(i) } : e));
   return {
-    id: s.id, taskId: s.taskId, taskCode: s.task.code, taskTitle: s.task.title, unitCode: s.task.unit.code, summary: s.summary, evidence: s.evidence as z.infer<typeof EvidenceItem>[],
+    id: s.id, taskId: s.taskId, taskCode: s.task.code, taskTitle: s.task.title, unitCode: s.task.unit.code, summary: s.summary, evidence,
     status: s.status, submittedAt: s.submittedAt.toISOString(), reviewScore: s.reviewScore, reviewComment: s.reviewComment, reviewedAt: s.reviewedAt?.toISOString() ?? null,
   };
 }

@@ -59,6 +59,8 @@ export interface EvidenceRef {
   kind: EvidenceKind;
   title: string;
   uri?: string;
+  /** An uploaded evidence file; its sha256 is then the file's. */
+  fileId?: string;
   sha256?: string;
 }
 
@@ -158,4 +160,16 @@ export interface ProgrammeRunResult {
   roundId: string | null;
   period: string;
   skipped?: string;
+}
+
+export const sweepScheduleId = (taskQueue: string) => `sweep-unused-files-${taskQueue}`;
+
+export interface SweepUnusedFilesInput {
+  /** Files no submission names are kept this long after upload (or after a submission last named them). */
+  unusedForHours: number;
+}
+
+export interface SweepUnusedFilesResult {
+  files: number;
+  blobs: number;
 }

@@ -4,3 +4,4 @@ export { deliverWebhook } from './deliverWebhook';
 export { runQuestionnaireWindow } from './runQuestionnaireWindow';
 export { launchProgrammeRound } from './launchProgrammeRound';
 export { replanOnPublishedCalendar } from './replanOnPublishedCalendar';
+export { sweepUnusedFiles } from './sweepUnusedFiles';

@@ -1,11 +1,13 @@
 import { ESCALATION_LEVELS, EVIDENCE_KINDS, TASK_STATUSES } from '../vocabulary';
 import { DateString, Url, Uuid, text, z } from './common';
+import { FileView } from './files';
 
 export const EvidenceItem = z
   .object({
     kind: z.enum(EVIDENCE_KINDS),
     title: text(500),
     uri: Url.optional(),
+    fileId: Uuid.optional().openapi({ description: 'A file the same unit uploaded with POST /files, in this round or an earlier one' }),
     sha256: z.string().regex(/^[a-f0-9]{64}$/, 'lower-case hex sha256').optional(),
   })
   .strict();
@@ -26,7 +28,7 @@ export const SubmissionView = z
     taskTitle: z.string(),
     unitCode: z.string(),
     summary: z.string(),
-    evidence: z.array(z.object({ kind: z.enum(EVIDENCE_KINDS), title: z.string(), uri: z.string().optional(), sha256: z.string().optional() })),
+    evidence: z.array(EvidenceItem.extend({ file: FileView.optional().openapi({ description: 'The uploaded file the item names' }) })),
     status: z.enum(['pending', 'accepted', 'returned']),
     submittedAt: z.string(),
     reviewScore: z.number().nullable(),

@@ -31,7 +31,7 @@ export function onPath(name: string): string | null {
   return null;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
   const out = fs.openSync(logFile, 'w');
   const child = spawn(cmd, args, { env, stdio: ['ignore', out, out] });
   fs.closeSync(out);

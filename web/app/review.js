@@ -1,7 +1,8 @@
 // The office's review of a pending submission: accept with a score, or return for rework.
-import { post } from './api.js';
+import { get, post } from './api.js';
+import { filePreview } from './files.js';
 import { field, h } from './dom.js';
-import { TASK_STATUS } from './labels.js';
+import { EVIDENCE, TASK_STATUS } from './labels.js';
 import { errorBox } from './ui.js';
 
 const FIELD = { score: '评分', comment: '审核意见', reason: '更正理由' };
@@ -13,6 +14,17 @@ export function openReview({ task, unitName }, onDone) {
   const message = h('div', { class: 'form-message' });
   const buttons = [];
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'review-title' });
+  const evidence = h('section', { class: 'review-evidence', 'aria-label': '佐证材料' });
+  void get(`/submissions/${task.submissionId}`).then(
+    (s) => evidence.append(
+      h('h3', {}, '佐证材料'),
+      h('p', { class: 'summary-text' }, s.summary),
+      h('ul', { class: 'evidence-list' }, s.evidence.map((e) => h('li', {},
+        h('strong', {}, `${EVIDENCE[e.kind] ?? e.kind}：${e.title}`),
+        e.uri ? h('a', { href: e.uri, rel: 'noopener noreferrer', target: '_blank' }, ' 链接') : null,
+        e.file ? filePreview(e.file) : null)))),
+    (err) => evidence.append(errorBox(err)),
+  );
 
   async function decide(decision) {
     buttons.forEach((b) => (b.disabled = true));
@@ -39,6 +51,7 @@ export function openReview({ task, unitName }, onDone) {
       h('dt', {}, '单位'), h('dd', {}, unitName ?? task.unitCode),
       h('dt', {}, '任务'), h('dd', {}, `${task.title}（${task.code}）`),
       h('dt', {}, '当前状态'), h('dd', {}, TASK_STATUS[task.status] ?? task.status)),
+    evidence,
     field('评分（0–100）', score, { hint: '通过时必须填写，计入考核的"质量"得分；退回时可不填。' }),
     field('审核意见', comment, { hint: '退回时请写明需要补充或修改的内容。' }),
     message,

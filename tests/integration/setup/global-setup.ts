@@ -3,7 +3,7 @@ import path from 'node:path';
 import { freePort } from '../../../scripts/stack/ports';
 import { runCli } from '../support/cli';
 import { stopService, type Spawned } from '../support/processes';
-import { cleanUpEarlierRuns, killStackNow, newRun, readState, startService, untilReady, workerPolls, writeState } from '../support/stack';
+import { cleanUpEarlierRuns, killStackNow, newRun, readState, runDir, startService, untilReady, workerPolls, writeState } from '../support/stack';
 
 const ROOT_OFFICE = 'it-root';
 
@@ -23,7 +23,10 @@ export default async function globalSetup(): Promise<void> {
   newRun(taskQueue);
   // A fixture calendar for the years the bundled one lacks, so tasks planned today plan alike on any date.
   const DUBAN_CALENDAR_FILE = path.resolve(__dirname, '../../fixtures/calendar-fixture-2027-2032.json');
-  const env = { PORT: String(port), DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: taskQueue, DUBAN_CALENDAR_FILE };
+  // Evidence files of this run (uploads in progress and the local blob store) stay with its logs; a small
+  // upload limit lets a test go past it cheaply.
+  const DUBAN_FILES_DIR = path.join(runDir(), 'files');
+  const env = { PORT: String(port), DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: taskQueue, DUBAN_CALENDAR_FILE, DUBAN_FILES_DIR, DUBAN_FILE_MAX_BYTES: String(2 * 1024 * 1024) };
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const started: Spawned[] = [];

@@ -11,7 +11,7 @@ export interface Reply<T = any> {
 
 export interface RequestOptions {
   token?: string;
-  /** A string is sent as it is (e.g. malformed JSON); anything else as JSON. */
+  /** A string or FormData is sent as it is (e.g. malformed JSON, a multipart upload); anything else as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
   /** Another API process than the one the global setup started. */
@@ -22,11 +22,12 @@ export interface RequestOptions {
 export async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+  const form = opts.body instanceof FormData;
+  if (opts.body !== undefined && !form) headers['content-type'] ??= 'application/json';
   const res = await fetch(`${opts.baseUrl ?? stack().baseUrl}${path}`, {
     method,
     headers,
-    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    body: opts.body === undefined ? undefined : form || typeof opts.body === 'string' ? (opts.body as string | FormData) : JSON.stringify(opts.body),
   });
   const bytes = Buffer.from(await res.arrayBuffer());
   // Keep a byte-order mark in the text: downloads are checked for it.

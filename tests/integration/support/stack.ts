@@ -35,7 +35,7 @@ function stateFile(): string {
   return file;
 }
 
-/** This run's folder, for logs and whatever else a test keeps beside them. */
+/** This run's own folder: its services' logs, state and files. */
 export const runDir = () => path.dirname(stateFile());
 
 const logFile = (service: Service) => path.join(runDir(), `${service}.log`);

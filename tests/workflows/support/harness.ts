@@ -2,6 +2,8 @@
 // time-skipping test server, a worker running the real workflows with the real activities
 // against the real PostgreSQL, and rows seeded the way the API would write them.
 import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -18,6 +20,7 @@ import { workflowBundle } from './bundle';
 import { fixedCalendars } from '../../../activities/calendar';
 import { DAY_MS, ScenarioTime } from './calendar-fixture';
 import { createTimeSkippingEnv, type TimeSkippingEnv } from './test-server';
+import { LocalBlobStore } from '../../../blobs/local';
 
 export function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -152,7 +155,7 @@ export class Scenario {
       connection: env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.harness.bundle,
-      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3 }),
+      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
     });
     this.running = this.worker.run();
   }
