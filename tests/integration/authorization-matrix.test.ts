@@ -179,6 +179,34 @@ const MATRIX: Record<string, Endpoint> = {
     req: () => ({ path: '/calendar/2091', body: { holidays: ['2091-01-01'], workdays: [] } }),
     state: () => one('SELECT count(*)::int AS n FROM published_calendars WHERE year = 2091', []),
   },
+  // Evidence files: the uploading unit and the offices whose subtree holds it; observers never.
+  'POST /files': {
+    expect: [403, 403, 403, 403, 201, 201, 201, 403, 403],
+    req: () => ({ path: '/files', body: textFile(`${fresh('evidence')}.txt`, '职工代表大会会议纪要') }),
+    state: () => one('SELECT count(*)::int AS n FROM evidence_files', []),
+  },
+  'GET /me/files': { expect: [403, 403, 403, 403, 200, 200, 200, 403, 403], req: () => ({ path: '/me/files' }) },
+  'GET /files/{id}': { expect: U1_READ, req: () => ({ path: `/files/${fileId}` }) },
+  'GET /files/{id}/content': { expect: U1_READ, req: () => ({ path: `/files/${fileId}/content` }) },
+  'GET /rounds/{id}/evidence.zip': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/evidence.zip` }) },
+
+  // The directory as spreadsheets, and imports into the caller's own subtree only.
+  'GET /offices.xlsx': { expect: OFFICE_READ, req: () => ({ path: '/offices.xlsx' }) },
+  'GET /units.xlsx': { expect: OFFICE_READ, req: () => ({ path: '/units.xlsx' }) },
+  'GET /observers.xlsx': { expect: OFFICE_READ, req: () => ({ path: '/observers.xlsx' }) },
+  'GET /imports/template.xlsx': { expect: OFFICE_READ, req: () => ({ path: '/imports/template.xlsx?kind=units' }) },
+  'POST /imports': {
+    // A sibling or a child naming the owner's office is refused cell by cell, as out of its subtree.
+    expect: [200, 200, 400, 400, 403, 403, 403, 403, 403],
+    req: (w) => ({ path: '/imports?kind=units', body: textFile('units.csv', `code,name,kind,officeCode\n${fresh('imp')},导入的试点企业,sme,${w.offices.owner.code}\n`, 'text/csv') }),
+    state: () => one('SELECT count(*)::int AS n FROM units', []),
+  },
+  'POST /rounds/{id}/units/{code}/tasks': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w, c, allowed) => ({ path: `/rounds/${w.rounds.rs}/units/${w.units.u1.code}/tasks`, body: { templateCode: allowed ? [w.templates.ta, w.templates.tb][slot(c)] : w.templates.ta } }),
+    state: (w) => one('SELECT count(*)::int AS n FROM tasks WHERE round_id = $1', [w.rounds.rs]),
+  },
+
   'GET /programmes/{id}/results': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/programmes/${w.programmes.owner}/results` }) },
   'POST /programmes/{id}/pause': {
     expect: SUBTREE_OF_OWNER(200),
@@ -201,18 +229,37 @@ const MATRIX: Record<string, Endpoint> = {
 
 let w: World;
 let closeSink: () => Promise<void>;
+/** A file unit u1 uploaded, for the file rows. */
+let fileId: string;
+
+/** A file to send as a multipart form's part `file`; kept as plain data until sent, so a request can be rewritten. */
+interface FilePart {
+  multipartFile: { name: string; content: string; type: string };
+}
+const textFile = (name: string, content: string, type = 'text/plain'): FilePart => ({ multipartFile: { name, content, type } });
+
+function formOf(body: unknown): unknown {
+  const part = (body as Partial<FilePart> | undefined)?.multipartFile;
+  if (!part) return body;
+  const form = new FormData();
+  form.append('file', new Blob([part.content], { type: part.type }), part.name);
+  return form;
+}
 
 beforeAll(async () => {
   const sink = await startHookSink();
   closeSink = sink.close;
   w = await buildWorld(sink.url);
+  const upload = await request('POST', '/api/v1/files', { token: w.tokens.unit, body: formOf(textFile('会议纪要.txt', '试点企业职工代表大会会议纪要')) });
+  if (upload.status !== 201) throw new Error(`the world's file could not be uploaded: ${upload.status} ${upload.text}`);
+  fileId = upload.body.id;
 }, 240_000);
 
 afterAll(async () => {
   await closeSink?.();
 });
 
-const call = (method: string, req: Req, token?: string) => request(method, `/api/v1${req.path}`, { token, body: req.body });
+const call = (method: string, req: Req, token?: string) => request(method, `/api/v1${req.path}`, { token, body: formOf(req.body) });
 
 /** A reply as text to scan: JSON and CSV as they are, a workbook as the values of all its cells. */
 async function readable(reply: Reply): Promise<string> {
