@@ -253,6 +253,7 @@ beforeAll(async () => {
   const upload = await request('POST', '/api/v1/files', { token: w.tokens.unit, body: formOf(textFile('会议纪要.txt', '试点企业职工代表大会会议纪要')) });
   if (upload.status !== 201) throw new Error(`the world's file could not be uploaded: ${upload.status} ${upload.text}`);
   fileId = upload.body.id;
+  w.things.push({ kind: 'record', unit: 'u1', text: fileId });
 }, 240_000);
 
 afterAll(async () => {
