@@ -32,7 +32,7 @@ export function fileRoutes(routes: Routes, ctx: UseCaseContext) {
     })
     .add({
       method: 'get', path: '/files/{id}/content', summary: 'The file\'s bytes, checked against their sha256 (ETag) before they are sent; pictures and PDFs inline, the rest as attachment', tags: ['Evidence files'],
-      roles: ['unit', 'office'], params: FileIdParams, produces: 'application/octet-stream', errors: [409],
+      roles: ['unit', 'office'], params: FileIdParams, produces: '*/*', errors: [409],
       handler: async ({ params, principal, req, res }) => {
         const { file, open } = await openFileContent(ctx, principal, params.id);
         const etag = `"${file.sha256}"`;

@@ -17,7 +17,7 @@ with open(os.path.join(os.path.dirname(__file__), "known-exceptions.toml"), "rb"
     KNOWN = tomllib.load(f)["refused"]
 
 # The built-in positive_data_acceptance lets these through (schemathesis.toml); this check judges them.
-JUDGED = {400, 410, 422}
+JUDGED = {400, 410, 415, 422}
 
 
 def _known(operation: str, status: int, problem: dict) -> bool:
