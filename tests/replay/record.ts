@@ -255,6 +255,14 @@ const scenarios: Record<string, (s: Scenario) => Promise<Recorded>> = {
     ];
   },
 
+  /** One scheduled pass over evidence uploads: an unused one older than the limit is removed. */
+  async 'sweep-unused-files'(s) {
+    const handle = await s.client.workflow.start('sweepUnusedFiles', { taskQueue: s.taskQueue, workflowId: `sweep-unused-files-${s.prefix}`, args: [{ unusedForHours: 72 }] });
+    s.track(handle.workflowId);
+    await s.result(handle);
+    return [{ file: 'sweepUnusedFiles-pass', handle }];
+  },
+
   /** A programme's run launches the period's round. */
   async 'programme-run'(s) {
     const round = await s.seedRound({ tasks: [{ dueDate: '2027-01-14' }] });
