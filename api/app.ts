@@ -10,6 +10,7 @@ import { authenticate } from './auth';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { Routes } from './route';
+import { boardRoutes } from './routes/board';
 import { calendarRoutes } from './routes/calendar';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(authenticate(db));
   const routes = new Routes(v1, registry);
   const ctx = { db, client, config };
-  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes]) mount(routes, ctx);
+  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, boardRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 

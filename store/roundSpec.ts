@@ -1,3 +1,4 @@
+import type { BoardRule } from '../domain/board';
 import type { EscalationPolicy } from '../domain/escalation';
 import type { ContradictionRule } from '../domain/questionnaire';
 import type { Rubric } from '../domain/scoring';
@@ -13,4 +14,6 @@ export interface RoundSpec {
    * configured when the round was launched. Absent in rounds launched before it was frozen.
    */
   minObserversForUnit?: number;
+  /** The supervision board's numbers; absent in rounds launched before the board, which use the defaults. */
+  board?: BoardRule;
 }

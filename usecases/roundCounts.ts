@@ -14,36 +14,35 @@ export interface Counts {
 }
 
 /**
- * Counts per round over the units the caller may see. `tasks` is what the round will issue
- * (units x task specs); `issued` what exists so far; `escalated` the tasks that reached the
- * parent office or beyond (escalated or public_notice).
+ * Counts per round over the units the caller may see, summed from the per-unit counts that
+ * triggers on tasks keep in round_units (never a count over tasks). `tasks` is what the round
+ * will issue (units x task specs); `issued` what exists so far; `escalated` the tasks that
+ * reached the parent office or beyond (escalated or public_notice).
  */
 export async function roundCounts(db: Db, viewer: Viewer, rounds: Array<{ id: string; spec: unknown }>): Promise<Map<string, Counts>> {
-  const roundIds = rounds.map((r) => r.id);
-  const visible = { roundId: { in: roundIds }, unit: unitWhere(viewer) };
-  const [units, byStatus, escalated] = await Promise.all([
-    db.roundUnit.groupBy({ by: ['roundId'], where: visible, _count: { _all: true } }),
-    db.task.groupBy({ by: ['roundId', 'status'], where: visible, _count: { _all: true } }),
-    db.task.groupBy({ by: ['roundId'], where: { ...visible, escalationLevel: { in: ['escalated', 'public_notice'] } }, _count: { _all: true } }),
-  ]);
+  const sums = await db.roundUnit.groupBy({
+    by: ['roundId'],
+    where: { roundId: { in: rounds.map((r) => r.id) }, unit: unitWhere(viewer) },
+    _count: { _all: true },
+    _sum: { taskCount: true, submittedCount: true, acceptedCount: true, returnedCount: true, overdueCount: true, waivedCount: true, escalatedCount: true },
+  });
   return new Map(
     rounds.map((r) => {
-      const unitCount = units.find((u) => u.roundId === r.id)?._count._all ?? 0;
-      const statuses = byStatus.filter((s) => s.roundId === r.id);
-      const of = (status: string) => statuses.find((s) => s.status === status)?._count._all ?? 0;
-      const specTasks = (r.spec as { tasks: unknown[] }).tasks.length;
+      const row = sums.find((s) => s.roundId === r.id);
+      const units = row?._count._all ?? 0;
+      const sum = row?._sum;
       return [
         r.id,
         {
-          units: unitCount,
-          tasks: unitCount * specTasks,
-          issued: statuses.reduce((s, x) => s + x._count._all, 0),
-          submitted: of('submitted'),
-          accepted: of('accepted'),
-          returned: of('returned'),
-          overdue: of('overdue'),
-          waived: of('waived'),
-          escalated: escalated.find((e) => e.roundId === r.id)?._count._all ?? 0,
+          units,
+          tasks: units * (r.spec as { tasks: unknown[] }).tasks.length,
+          issued: sum?.taskCount ?? 0,
+          submitted: sum?.submittedCount ?? 0,
+          accepted: sum?.acceptedCount ?? 0,
+          returned: sum?.returnedCount ?? 0,
+          overdue: sum?.overdueCount ?? 0,
+          waived: sum?.waivedCount ?? 0,
+          escalated: sum?.escalatedCount ?? 0,
         },
       ];
     }),
