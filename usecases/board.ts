@@ -191,7 +191,8 @@ export async function rollUpOffices(db: Db, board: Board): Promise<OfficeRollup[
       if (levelRank(u.escalationLevel) > levelRank(row.escalationLevel)) row.escalationLevel = u.escalationLevel;
     }
   }
-  const rows = [...byPath.values()];
+  // Offices none of whose units are in the round have nothing to show.
+  const rows = [...byPath.values()].filter((r) => r.units > 0);
   for (const row of rows) row.light = worstOf(row.lights);
   return rows.sort(
     (a, b) =>
