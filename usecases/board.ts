@@ -48,12 +48,8 @@ export async function boardMoment(calendars: Calendars, round: { launchedAt: Dat
   return { elapsedShare: elapsedShare(round.launchedAt.getTime(), round.closesAt.getTime(), at), dueSoonBy: endOfShanghaiDay(until).getTime() };
 }
 
-interface CountsRow {
-  unit_id: string; unit_code: string; office_code: string; office_path: string;
-  task_count: number; accepted_count: number; submitted_count: number; returned_count: number;
-  overdue_count: number; waived_count: number; escalated_count: number;
-  max_escalation_level: EscalationLevel | null; next_due_at: Date | null;
-}
+/** One unit's row as the board query packs it: a JSON array, so 20,000 rows travel as one value. */
+type PackedRow = [string, string, string, string, number, number, number, number, number, number, number, EscalationLevel | null, number | null];
 
 /**
  * Every unit of a round in the caller's subtree (or the office asked for within it), with its
@@ -66,27 +62,19 @@ export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, ro
   const rule = (round.spec as unknown as RoundSpec).board ?? DEFAULT_BOARD_RULE;
   const [moment, rows] = await Promise.all([
     boardMoment(calendars, round, rule, now),
-    db.$queryRaw<CountsRow[]>(Prisma.sql`
-      SELECT ru.unit_id, u.code AS unit_code, o.code AS office_code, o.path AS office_path,
-             ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count, ru.overdue_count,
-             ru.waived_count, ru.escalated_count, ru.max_escalation_level::text AS max_escalation_level, ru.next_due_at
+    db.$queryRaw<Array<{ rows: string | null }>>(Prisma.sql`
+      SELECT json_agg(json_build_array(
+               ru.unit_id, u.code, o.code, o.path, ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count,
+               ru.overdue_count, ru.waived_count, ru.escalated_count, ru.max_escalation_level, (extract(epoch FROM ru.next_due_at) * 1000)::bigint))::text AS rows
       FROM round_units ru JOIN units u ON u.id = ru.unit_id JOIN offices o ON o.id = u.office_id
       WHERE ru.round_id = ${round.id}::uuid AND ${sqlPathUnder(scope.path, 'o')}`),
   ]);
+  const packed = JSON.parse(rows[0]?.rows ?? '[]') as PackedRow[];
   const totals = emptyTotals();
-  const units = rows.map((r): ClassifiedUnit => {
-    const progress = {
-      tasks: r.task_count, submitted: r.submitted_count, accepted: r.accepted_count, returned: r.returned_count,
-      overdue: r.overdue_count, waived: r.waived_count, nextDueAt: r.next_due_at?.getTime() ?? null,
-    };
-    const light = boardLight(progress, moment, rule);
+  const units = packed.map(([unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt]): ClassifiedUnit => {
+    const light = boardLight({ tasks, submitted, accepted, returned, overdue, waived, nextDueAt }, moment, rule);
     totals[light]++;
-    return {
-      unitId: r.unit_id, unitCode: r.unit_code, officeCode: r.office_code, officePath: r.office_path,
-      tasks: r.task_count, accepted: r.accepted_count, submitted: r.submitted_count, returned: r.returned_count,
-      overdue: r.overdue_count, waived: r.waived_count, escalated: r.escalated_count,
-      escalationLevel: r.max_escalation_level, nextDueAt: r.next_due_at, light,
-    };
+    return { unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt: nextDueAt === null ? null : new Date(nextDueAt), light };
   });
   units.sort(worstFirst);
   return { round, rule, moment, scope: { code: scope.code, path: scope.path }, units, totals };
