@@ -68,6 +68,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/api/docs/assets', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
   app.use('/api/docs', express.static(path.join(__dirname, '..', 'web', 'docs')));
+  // Apache ECharts for the pages' charts, from the installed package: nothing is fetched from outside.
+  app.use('/vendor', express.static(path.join(path.dirname(require.resolve('echarts/package.json')), 'dist'), { index: false }));
   app.use('/api/v1', v1);
   // The pages people use; after every /api, /healthz and /readyz route so it can shadow none of them.
   app.use('/', express.static(path.join(__dirname, '..', 'web', 'app')));

@@ -1,7 +1,7 @@
 import type { Calendars } from '../activities/calendar';
 import { sqlPathUnder, visibleOffice, visibleRound, type Viewer } from '../access/visibility';
 import {
-  DEFAULT_BOARD_RULE, boardLight, elapsedShare, emptyTotals, lightRank, worstFirst, worstOf,
+  DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, emptyTotals, lightRank, paceFactor, worstFirst, worstOf,
   type BoardMoment, type BoardRule, type Light, type LightTotals,
 } from '../domain/board';
 import { endOfShanghaiDay, shanghaiDate } from '../domain/time';
@@ -48,40 +48,71 @@ export async function boardMoment(calendars: Calendars, round: { launchedAt: Dat
   return { elapsedShare: elapsedShare(round.launchedAt.getTime(), round.closesAt.getTime(), at), dueSoonBy: endOfShanghaiDay(until).getTime() };
 }
 
-/** One unit's row as the board query packs it: a JSON array, so 20,000 rows travel as one value. */
-type PackedRow = [string, string, string, string, number, number, number, number, number, number, number, EscalationLevel | null, number | null];
+interface BoardContext {
+  round: RoundRow;
+  rule: BoardRule;
+  moment: BoardMoment;
+  scope: { code: string; path: string };
+}
 
-/**
- * Every unit of a round in the caller's subtree (or the office asked for within it), with its
- * light, worst first. Reads the per-unit counts the triggers keep in round_units: one row per
- * unit, never a count over tasks.
- */
-export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<Board> {
+async function boardContext(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<BoardContext> {
   const round = await visibleRound(db, viewer, roundId);
   const scope = officeCode ? await visibleOffice(db, viewer, officeCode) : viewer.office!;
   const rule = (round.spec as unknown as RoundSpec).board ?? DEFAULT_BOARD_RULE;
-  const [moment, rows] = await Promise.all([
-    boardMoment(calendars, round, rule, now),
-    db.$queryRaw<Array<{ rows: string | null }>>(Prisma.sql`
-      SELECT json_agg(json_build_array(
-               ru.unit_id, u.code, o.code, o.path, ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count,
-               ru.overdue_count, ru.waived_count, ru.escalated_count, ru.max_escalation_level, (extract(epoch FROM ru.next_due_at) * 1000)::bigint))::text AS rows
-      FROM round_units ru JOIN units u ON u.id = ru.unit_id JOIN offices o ON o.id = u.office_id
-      WHERE ru.round_id = ${round.id}::uuid AND ${sqlPathUnder(scope.path, 'o')}`),
-  ]);
-  const packed = JSON.parse(rows[0]?.rows ?? '[]') as PackedRow[];
+  return { round, rule, moment: await boardMoment(calendars, round, rule, now), scope: { code: scope.code, path: scope.path } };
+}
+
+/**
+ * The units of the board's scope with their light, as SQL, for the board's own queries: 20,000
+ * units are classified, counted and sorted in the database and only a page travels. The CASE is
+ * `boardLight` (domain/board.ts) over the same counts and the same numbers (the pace factor and
+ * the due-soon instant computed there); the integration tests hold the two to the same answers.
+ */
+function classifiedUnits({ round, rule, moment, scope }: BoardContext) {
+  return Prisma.sql`
+    SELECT ru.unit_id, u.code AS unit_code, o.code AS office_code, o.path AS office_path,
+           ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count, ru.overdue_count, ru.waived_count,
+           ru.escalated_count, ru.max_escalation_level, ru.next_due_at,
+           CASE WHEN ru.overdue_count > 0 THEN 0
+                WHEN ru.returned_count > 0
+                  OR ru.accepted_count + ru.waived_count + ru.submitted_count < floor(ru.task_count * ${paceFactor(moment.elapsedShare, rule.pace)}::float8 + 1e-9::float8) THEN 1
+                WHEN ru.next_due_at <= ${new Date(moment.dueSoonBy)}::timestamptz THEN 2
+                ELSE 3 END AS light
+    FROM round_units ru JOIN units u ON u.id = ru.unit_id JOIN offices o ON o.id = u.office_id
+    WHERE ru.round_id = ${round.id}::uuid AND ${sqlPathUnder(scope.path, 'o')}`;
+}
+
+/** One unit's row as the board query packs it: a JSON array, so 20,000 rows travel as one value. */
+type PackedRow = [string, string, string, string, number, number, number, number, number, number, number, EscalationLevel | null, number | null];
+
+const packed = Prisma.sql`json_build_array(
+  unit_id, unit_code, office_code, office_path, task_count, accepted_count, submitted_count, returned_count,
+  overdue_count, waived_count, escalated_count, max_escalation_level, (extract(epoch FROM next_due_at) * 1000)::bigint)`;
+
+function unpack([unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt]: PackedRow, light: Light): ClassifiedUnit {
+  return { unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt: nextDueAt === null ? null : new Date(nextDueAt), light };
+}
+
+/**
+ * Every unit of a round in the caller's subtree (or the office asked for within it), each
+ * classified by `boardLight`, worst first; for documents, which show every unit.
+ */
+export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<Board> {
+  const ctx = await boardContext(db, calendars, viewer, roundId, officeCode, now);
+  const [row] = await db.$queryRaw<Array<{ rows: string | null }>>(Prisma.sql`SELECT json_agg(${packed})::text AS rows FROM (${classifiedUnits(ctx)}) b`);
   const totals = emptyTotals();
-  const units = packed.map(([unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt]): ClassifiedUnit => {
-    const light = boardLight({ tasks, submitted, accepted, returned, overdue, waived, nextDueAt }, moment, rule);
+  const units = (JSON.parse(row?.rows ?? '[]') as PackedRow[]).map((r) => {
+    const [, , , , tasks, accepted, submitted, returned, overdue, waived, , , nextDueAt] = r;
+    const light = boardLight({ tasks, submitted, accepted, returned, overdue, waived, nextDueAt }, ctx.moment, ctx.rule);
     totals[light]++;
-    return { unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt: nextDueAt === null ? null : new Date(nextDueAt), light };
+    return unpack(r, light);
   });
   units.sort(worstFirst);
-  return { round, rule, moment, scope: { code: scope.code, path: scope.path }, units, totals };
+  return { ...ctx, units, totals };
 }
 
 /** Names and due-soon counts of the units about to be shown. */
-export async function describeUnits(db: Db, board: Board, units: ClassifiedUnit[]) {
+export async function describeUnits(db: Db, board: { round: { id: string }; moment: BoardMoment }, units: ClassifiedUnit[]) {
   const ids = units.map((u) => u.unitId);
   if (ids.length === 0) return [];
   const [names, dueSoon] = await Promise.all([
@@ -113,25 +144,38 @@ export async function describeUnits(db: Db, board: Board, units: ClassifiedUnit[
 export interface BoardQuery {
   officeCode?: string;
   light?: Light;
+  unitCode?: string;
   limit: number;
   offset: number;
 }
 
-/** GET /rounds/{id}/board: the units of the caller's subtree, worst first, with totals per light. */
+const ORDER = Prisma.sql`light, overdue_count DESC, max_escalation_level DESC NULLS LAST, returned_count DESC, unit_code COLLATE "C"`;
+
+/** GET /rounds/{id}/board: the units of the caller's subtree, worst first, with totals per light. One query. */
 export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, now = Date.now()) {
-  const board = await loadBoard(db, calendars, viewer, roundId, query.officeCode, now);
-  const matching = query.light ? board.units.filter((u) => u.light === query.light) : board.units;
-  const page = matching.slice(query.offset, query.offset + query.limit);
+  const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
+  const filter = Prisma.sql`${query.light ? Prisma.sql`light = ${LIGHTS.indexOf(query.light)}` : Prisma.sql`true`} AND ${query.unitCode ? Prisma.sql`unit_code = ${query.unitCode}` : Prisma.sql`true`}`;
+  const [row] = await db.$queryRaw<Array<{ result: string }>>(Prisma.sql`
+    WITH b AS MATERIALIZED (${classifiedUnits(ctx)})
+    SELECT json_build_object(
+      'totals', (SELECT coalesce(json_object_agg(light, n), '{}') FROM (SELECT light, count(*) AS n FROM b GROUP BY light) t),
+      'count', (SELECT count(*) FROM b WHERE ${filter}),
+      'rows', (SELECT coalesce(json_agg(json_build_array(${packed}, light)), '[]') FROM (SELECT * FROM b WHERE ${filter} ORDER BY ${ORDER} LIMIT ${query.limit} OFFSET ${query.offset}) p)
+    )::text AS result`);
+  const result = JSON.parse(row.result) as { totals: Record<string, number>; count: number; rows: Array<[PackedRow, number]> };
+  const totals = emptyTotals();
+  for (const [i, n] of Object.entries(result.totals)) totals[LIGHTS[Number(i)]] = n;
+  const page = result.rows.map(([r, light]) => unpack(r, LIGHTS[light]));
   return {
-    roundId: board.round.id,
-    officeCode: board.scope.code,
+    roundId: ctx.round.id,
+    officeCode: ctx.scope.code,
     asOf: new Date(now).toISOString(),
-    rule: board.rule,
-    totals: board.totals,
-    count: matching.length,
+    rule: ctx.rule,
+    totals,
+    count: result.count,
     limit: query.limit,
     offset: query.offset,
-    units: await describeUnits(db, board, page),
+    units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, page),
   };
 }
 
@@ -151,10 +195,25 @@ export interface OfficeRollup {
   light: Light;
 }
 
-/** Each office of the board's scope with every unit of its own subtree counted in it, worst first. */
-export async function rollUpOffices(db: Db, board: Board): Promise<OfficeRollup[]> {
+/** Units of one office with one light: what the roll-up adds up. */
+export interface LightGroup {
+  officePath: string;
+  light: Light;
+  units: number;
+  tasks: number;
+  accepted: number;
+  submitted: number;
+  returned: number;
+  overdue: number;
+  escalationLevel: EscalationLevel | null;
+}
+
+export const groupsOf = (units: ClassifiedUnit[]): LightGroup[] => units.map((u) => ({ ...u, units: 1 }));
+
+/** Each office of the scope with every unit of its own subtree counted in it, worst first; offices with no unit in the round are left out. */
+export async function rollUpOffices(db: Db, scopePath: string, groups: LightGroup[]): Promise<OfficeRollup[]> {
   const offices = await db.$queryRaw<Array<{ code: string; name: string; level: string; path: string }>>(Prisma.sql`
-    SELECT o.code, o.name, o.level::text AS level, o.path FROM offices o WHERE ${sqlPathUnder(board.scope.path, 'o')}`);
+    SELECT o.code, o.name, o.level::text AS level, o.path FROM offices o WHERE ${sqlPathUnder(scopePath, 'o')}`);
   const byPath = new Map(
     offices.map((o) => {
       const parts = o.path.split('/').filter(Boolean);
@@ -165,21 +224,20 @@ export async function rollUpOffices(db: Db, board: Board): Promise<OfficeRollup[
       return [o.path, row];
     }),
   );
-  for (const u of board.units) {
-    for (let i = u.officePath.indexOf('/', 1); i !== -1; i = u.officePath.indexOf('/', i + 1)) {
-      const row = byPath.get(u.officePath.slice(0, i + 1));
+  for (const g of groups) {
+    for (let i = g.officePath.indexOf('/', 1); i !== -1; i = g.officePath.indexOf('/', i + 1)) {
+      const row = byPath.get(g.officePath.slice(0, i + 1));
       if (!row) continue;
-      row.units++;
-      row.tasks += u.tasks;
-      row.accepted += u.accepted;
-      row.submitted += u.submitted;
-      row.returned += u.returned;
-      row.overdue += u.overdue;
-      row.lights[u.light]++;
-      if (levelRank(u.escalationLevel) > levelRank(row.escalationLevel)) row.escalationLevel = u.escalationLevel;
+      row.units += g.units;
+      row.tasks += g.tasks;
+      row.accepted += g.accepted;
+      row.submitted += g.submitted;
+      row.returned += g.returned;
+      row.overdue += g.overdue;
+      row.lights[g.light] += g.units;
+      if (levelRank(g.escalationLevel) > levelRank(row.escalationLevel)) row.escalationLevel = g.escalationLevel;
     }
   }
-  // Offices none of whose units are in the round have nothing to show.
   const rows = [...byPath.values()].filter((r) => r.units > 0);
   for (const row of rows) row.light = worstOf(row.lights);
   return rows.sort(
@@ -192,17 +250,26 @@ export async function rollUpOffices(db: Db, board: Board): Promise<OfficeRollup[
   );
 }
 
-/** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree. */
+/** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree; grouped in the database. */
 export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, now = Date.now()) {
-  const board = await loadBoard(db, calendars, viewer, roundId, query.officeCode, now);
-  const offices = await rollUpOffices(db, board);
+  const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
+  const rows = await db.$queryRaw<Array<{ office_path: string; light: number; units: number; tasks: number; accepted: number; submitted: number; returned: number; overdue: number; level: EscalationLevel | null }>>(Prisma.sql`
+    SELECT office_path, light, count(*)::int AS units, sum(task_count)::int AS tasks, sum(accepted_count)::int AS accepted, sum(submitted_count)::int AS submitted,
+           sum(returned_count)::int AS returned, sum(overdue_count)::int AS overdue, max(max_escalation_level)::text AS level
+    FROM (${classifiedUnits(ctx)}) b GROUP BY office_path, light`);
+  const totals = emptyTotals();
+  const groups = rows.map((r): LightGroup => {
+    totals[LIGHTS[r.light]] += r.units;
+    return { officePath: r.office_path, light: LIGHTS[r.light], units: r.units, tasks: r.tasks, accepted: r.accepted, submitted: r.submitted, returned: r.returned, overdue: r.overdue, escalationLevel: r.level };
+  });
+  const offices = await rollUpOffices(db, ctx.scope.path, groups);
   const matching = query.light ? offices.filter((o) => o.light === query.light) : offices;
   return {
-    roundId: board.round.id,
-    officeCode: board.scope.code,
+    roundId: ctx.round.id,
+    officeCode: ctx.scope.code,
     asOf: new Date(now).toISOString(),
-    rule: board.rule,
-    totals: board.totals,
+    rule: ctx.rule,
+    totals,
     count: matching.length,
     limit: query.limit,
     offset: query.offset,

@@ -8,6 +8,7 @@ export const Light = z.enum(LIGHTS).openapi({ description: 'red: a task overdue;
 export const BoardQuery = Page.extend({
   officeCode: Code.optional().openapi({ description: 'Only the units in this office\'s subtree (an office in yours)' }),
   light: Light.optional(),
+  unitCode: Code.optional().openapi({ description: 'Only this unit\'s row' }),
 });
 
 const LightTotals = z.object({ red: z.number().int(), yellow: z.number().int(), blue: z.number().int(), green: z.number().int() }).openapi('LightTotals');
