@@ -108,7 +108,7 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
     h('p', { class: 'meta' }, `${round.title} · 期次 ${round.period} · ${round.closedAt ? `结束 ${dateTime(round.closedAt)}` : `截止 ${dateTime(round.closesAt)}`}`),
     roundTabs(id, 'unit'),
     notice,
-    row ? h('dl', { class: 'stats' }, [['任务', row.tasks], ['已通过', row.accepted], ['待审核', row.submitted], ['已退回', row.returned], ['已逾期', row.overdue], ['临期', row.dueSoon]].map(([t, v]) => h('div', { class: 'stat' }, h('dt', {}, t), h('dd', {}, String(v))))) : null,
+    row ? h('dl', { class: 'stats' }, [['tasks', '任务', row.tasks], ['accepted', '已通过', row.accepted], ['submitted', '待审核', row.submitted], ['returned', '已退回', row.returned], ['overdue', '已逾期', row.overdue], ['dueSoon', '临期', row.dueSoon]].map(([k, t, v]) => h('div', { class: `stat stat-${k}` }, h('dt', {}, t), h('dd', {}, String(v))))) : null,
     section('任务清单',
       h('p', { class: 'hint' }, '已提交的任务可点“审核”查看提交内容和佐证材料。'),
       h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() }, field('状态', statusSelect)),
