@@ -1,4 +1,4 @@
-import type { Calendars } from '../activities/calendar';
+import type { Calendars, WorkingCalendar } from '../activities/calendar';
 import { sqlPathUnder, visibleOffice, visibleRound, type Viewer } from '../access/visibility';
 import {
   DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, emptyTotals, lightRank, paceFactor, worstFirst, worstOf,
@@ -41,8 +41,7 @@ export interface Board {
 }
 
 /** The instant "due soon" reaches: the end of the n-th working day from today, in the calendar in force. */
-export async function boardMoment(calendars: Calendars, round: { launchedAt: Date; closesAt: Date; closedAt: Date | null }, rule: BoardRule, now: number): Promise<BoardMoment> {
-  const calendar = await calendars.current();
+export function boardMoment(calendar: WorkingCalendar, round: { launchedAt: Date; closesAt: Date; closedAt: Date | null }, rule: BoardRule, now: number): BoardMoment {
   const until = calendar.shift(shanghaiDate(now), rule.dueSoonWorkingDays).date;
   const at = round.closedAt ? Math.min(now, round.closedAt.getTime()) : now;
   return { elapsedShare: elapsedShare(round.launchedAt.getTime(), round.closesAt.getTime(), at), dueSoonBy: endOfShanghaiDay(until).getTime() };
@@ -56,10 +55,13 @@ interface BoardContext {
 }
 
 async function boardContext(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<BoardContext> {
-  const round = await visibleRound(db, viewer, roundId);
-  const scope = officeCode ? await visibleOffice(db, viewer, officeCode) : viewer.office!;
+  const [round, scope, calendar] = await Promise.all([
+    visibleRound(db, viewer, roundId),
+    officeCode ? visibleOffice(db, viewer, officeCode) : viewer.office!,
+    calendars.current(),
+  ]);
   const rule = (round.spec as unknown as RoundSpec).board ?? DEFAULT_BOARD_RULE;
-  return { round, rule, moment: await boardMoment(calendars, round, rule, now), scope: { code: scope.code, path: scope.path } };
+  return { round, rule, moment: boardMoment(calendar, round, rule, now), scope: { code: scope.code, path: scope.path } };
 }
 
 /**
