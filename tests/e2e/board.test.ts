@@ -3,6 +3,7 @@ import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { seedBoardRound, type BoardRound } from '../integration/support/board';
 import { mintToken, root } from '../integration/support/fixtures';
+import { stack } from '../integration/support/stack';
 import { eventually, launchBrowser, shot, signIn, type Browser } from './support/browser';
 
 // The office round page is the supervision board: lights, the sub-office roll-up, a unit's drill-down, the bulletin.
@@ -61,6 +62,25 @@ describe('the supervision board', () => {
     await shot(page, 'board-unit');
     const [notice] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载督办单（Word）' }).click()]);
     expect(notice.suggestedFilename()).toBe(`督办单-${round.units.red.code}.docx`);
+  });
+
+  test('when the province opens the round, then the sub-offices\' lights show as a chart and a table, and choosing an office narrows the board to it', async () => {
+    const province = await browser.context.newPage();
+    await signIn(province, stack().rootToken);
+    await province.goto(`/#/office/rounds/${round.id}`);
+    const offices = province.getByRole('region', { name: '下级产改办' });
+    await offices.locator('.echart[data-ready="true"] svg').waitFor();
+    const rows = offices.locator('tbody tr');
+    await eventually(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-office'))), (codes) => expect(codes).toEqual(expect.arrayContaining([round.city.code, round.sibling.code])));
+    expect(await offices.locator('.echart').getAttribute('aria-label')).toContain(`${round.city.code} 产改办 红1 黄1 蓝1 绿1`);
+    await shot(province, 'board-province');
+    await province.setViewportSize({ width: 390, height: 844 });
+    expect(await province.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(province, 'board-province-mobile');
+    await province.setViewportSize({ width: 1280, height: 860 });
+    await offices.getByRole('button', { name: `${round.sibling.code} 产改办` }).click();
+    await eventually(() => province.locator('table.board-units tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit'))), (u) => expect(u).toEqual([round.foreign.code]));
+    await province.close();
   });
 
   test('when the office downloads the bulletin, then the Word document lists its units and not the sibling office\'s', async () => {
