@@ -26,7 +26,7 @@ import { machine, median } from './lib/machine';
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 /** Cities x counties under the root office, units spread over the counties, one round with every unit. */
-async function seed(db: Db, units: number, tasks: number): Promise<{ roundId: string; city: string }> {
+export async function seed(db: Db, units: number, tasks: number): Promise<{ roundId: string; city: string }> {
   const root = await db.office.findUniqueOrThrow({ where: { code: 'bench' } });
   await db.$executeRaw`
     INSERT INTO offices (id, code, name, level, parent_id, path)
