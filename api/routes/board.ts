@@ -1,11 +1,12 @@
 import { readCalendarFile } from '../../activities/calendar';
 import { BoardQuery, BoardView, OfficeBoardView } from '../../domain/schemas/board';
-import { Code, IdParams, z } from '../../domain/schemas/common';
+import { Code, IdParams, Page, z } from '../../domain/schemas/common';
 import { DOCX_TYPE } from '../../documents/docx';
 import { liveCalendars } from '../../store/calendars';
 import { getBoard, getOfficeBoard } from '../../usecases/board';
 import type { UseCaseContext } from '../../usecases/context';
 import { bulletin, notice } from '../../usecases/documents';
+import { unitSubmissions } from '../../usecases/unitSubmissions';
 import type { Routes } from '../route';
 
 export function boardRoutes(routes: Routes, ctx: UseCaseContext) {
@@ -20,6 +21,11 @@ export function boardRoutes(routes: Routes, ctx: UseCaseContext) {
       method: 'get', path: '/rounds/{id}/board/offices', summary: 'The board\'s lights rolled up per office of your subtree, worst first', tags: ['Board'], roles: ['office'],
       params: IdParams, query: BoardQuery, response: OfficeBoardView,
       handler: ({ params, query, principal }) => getOfficeBoard(ctx.db, calendars, principal, params.id, query),
+    })
+    .add({
+      method: 'get', path: '/rounds/{id}/submissions', summary: 'Every submission of one unit of your subtree in the round, newest first, with its evidence and review', tags: ['Board'], roles: ['office'],
+      params: IdParams, query: Page.extend({ unitCode: Code }),
+      handler: ({ params, query, principal }) => unitSubmissions(ctx.db, principal, params.id, query),
     })
     .add({
       method: 'get', path: '/rounds/{id}/bulletin.docx', tags: ['Documents'], roles: ['office'], params: IdParams, produces: DOCX_TYPE,

@@ -60,8 +60,23 @@ describe('the supervision board', () => {
     await eventually(() => ladder.allTextContents(), (t) => expect(t.join()).toContain('催办'));
     expect(await ladder.allTextContents()).not.toEqual(expect.arrayContaining([expect.stringContaining(round.units.yellow.name)]));
     await shot(page, 'board-unit');
+    expect(await page.getByRole('region', { name: '提交记录' }).textContent()).toContain('该单位尚未提交任何任务');
     const [notice] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载督办单（Word）' }).click()]);
     expect(notice.suggestedFilename()).toBe(`督办单-${round.units.red.code}.docx`);
+  });
+
+  test('when the office opens the yellow unit, then its submissions show with their evidence and the return\'s comment', async () => {
+    await page.goto(`/#/office/rounds/${round.id}/units/${round.units.yellow.code}`);
+    const submissions = page.getByRole('region', { name: '提交记录' }).locator('li.submission');
+    await eventually(() => submissions.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status')).sort()), (s) => expect(s).toEqual(['accepted', 'returned']));
+    const returned = page.locator('li.submission[data-status="returned"]');
+    expect(await returned.textContent()).toContain('佐证材料不全，请补充');
+    expect(await returned.locator('.evidence').textContent()).toContain('有总结');
+    await shot(page, 'board-unit-submissions');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'board-unit-mobile');
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   test('when the province opens the round, then the sub-offices\' lights show as a chart and a table, and choosing an office narrows the board to it', async () => {

@@ -103,6 +103,15 @@ describe('the supervision board', () => {
     expectProblem(await round.units.red.api.get(`/rounds/${round.id}/board`), 403);
   });
 
+  it('when the office opens a unit, then it reads that unit\'s submissions with their evidence and reviews, and never a unit outside its subtree', async () => {
+    const rows = expectStatus(await round.city.api.get(`/rounds/${round.id}/submissions?unitCode=${round.units.yellow.code}`), 200);
+    expect(rows.map((s: { taskCode: string; status: string }) => [s.taskCode, s.status]).sort()).toEqual([[round.templates.overdue, 'accepted'], [round.templates.later, 'returned']].sort());
+    expect(rows[0]).toMatchObject({ summary: '已完成本季度产改任务', evidence: [{ kind: 'summary', title: '工作总结' }] });
+    expect(rows.find((s: { status: string }) => s.status === 'returned')).toMatchObject({ reviewComment: '佐证材料不全，请补充' });
+    expectProblem(await round.city.api.get(`/rounds/${round.id}/submissions?unitCode=${round.foreign.code}`), 404);
+    expectProblem(await round.city.api.get(`/rounds/${round.id}/submissions`), 400, ['unitCode']);
+  });
+
   it('when a launch gives board numbers out of range, then it is a 400 naming them and nothing is launched', async () => {
     const office = await createOffice(root(), 'city');
     const unit = await createUnit(office.api, office.code);

@@ -1,7 +1,7 @@
 // An office's view of one unit in a round (opened from the board): its tasks with review, its ladder history, its 督办单.
 import { download, get } from './api.js';
 import { dateTime, field, h, loading, replace } from './dom.js';
-import { ESCALATION, TASK_STATUS, label } from './labels.js';
+import { ESCALATION, EVIDENCE, TASK_STATUS, label } from './labels.js';
 import { roundStatusBadge } from './office.js';
 import { LIGHT } from './board.js';
 import { openReview } from './review.js';
@@ -53,7 +53,7 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
     // The row's button is gone with the reload: keep keyboard focus on the outcome instead of losing it.
     done.setAttribute('tabindex', '-1');
     done.focus();
-    await loadTasks();
+    await Promise.all([loadTasks(), loadSubmissions()]);
   }
 
   function taskTable(tasks) {
@@ -94,6 +94,23 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
   void loadTasks();
   void loadEscalations();
 
+  // The unit's submissions, newest first, with their evidence and reviews.
+  const SUBMISSION = { pending: ['info', '待审核'], accepted: ['ok', '已通过'], returned: ['warn', '已退回'] };
+  const submissionArea = h('div', {});
+  async function loadSubmissions() {
+    try {
+      const rows = await get(`/rounds/${id}/submissions?unitCode=${encodeURIComponent(code)}&limit=${LIMIT}`);
+      replace(submissionArea, rows.length === 0 ? h('p', { class: 'empty' }, '该单位尚未提交任何任务。') : h('ul', { class: 'submissions' }, rows.map((sub) => h('li', { class: 'submission', dataset: { status: sub.status } },
+        h('p', {}, h('strong', {}, sub.taskTitle), ' ', badge(...(SUBMISSION[sub.status] ?? ['neutral', sub.status])), h('small', { class: 'muted' }, ` 提交于 ${dateTime(sub.submittedAt)}`)),
+        h('p', {}, sub.summary),
+        h('ul', { class: 'evidence' }, sub.evidence.map((e) => h('li', {}, badge('neutral', label(EVIDENCE, e.kind)), ' ', e.uri ? h('a', { href: e.uri, rel: 'noopener noreferrer', target: '_blank' }, e.title) : e.title))),
+        sub.reviewedAt ? h('p', { class: 'hint' }, `审核：${sub.reviewScore !== null ? `${sub.reviewScore} 分` : ''}${sub.reviewComment ? ` ${sub.reviewComment}` : ''}（${dateTime(sub.reviewedAt)}）`) : null))));
+    } catch (err) {
+      replace(submissionArea, errorBox(err));
+    }
+  }
+  void loadSubmissions();
+
   const noticeDoc = async () => {
     try {
       const name = await download(`/rounds/${id}/units/${encodeURIComponent(code)}/notice.docx`, `督办单-${code}.docx`);
@@ -113,6 +130,7 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
       h('p', { class: 'hint' }, '已提交的任务可点“审核”查看提交内容和佐证材料。'),
       h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() }, field('状态', statusSelect)),
       taskArea),
+    section('提交记录', submissionArea),
     section('督办记录',
       h('p', { class: 'hint' }, '逾期任务按 提醒 → 催办 → 督办 → 上报 → 通报 逐级升级。'),
       h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('级别', levelSelect)),
