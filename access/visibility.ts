@@ -18,7 +18,7 @@ import { notFound } from '../api/problem';
  * Office paths are the codes from the root down, slash-separated and slash-terminated
  * ("/jx/jx-nc/"), so a subtree is a prefix of paths. Codes may hold "_" and "." (and, were the
  * alphabet ever widened, "%" or "\"), which LIKE reads as wildcards: every prefix test here
- * escapes the pattern, and the raw-SQL form compares `left(path, n)` with no pattern at all.
+ * escapes the pattern, and the raw-SQL form uses `^@` (starts_with), which has no pattern at all.
  */
 export interface Viewer {
   kind: PrincipalKind;
@@ -35,8 +35,12 @@ export const likePrefix = (path: string) => path.replace(/[\\%_]/g, (c) => `\\${
 /** A Prisma filter on an office path column: within the subtree rooted at `path`. */
 export const pathUnder = (path: string): Prisma.StringFilter => ({ startsWith: likePrefix(path) });
 
-/** The same test in raw SQL, for an `offices` row aliased `alias`. */
-export const sqlPathUnder = (path: string, alias = 'o') => Prisma.sql`left(${Prisma.raw(`${alias}.path`)}, length(${path})) = ${path}`;
+/**
+ * The same test in raw SQL, for an `offices` row aliased `alias`: `^@` (starts_with) takes the
+ * prefix literally, and unlike `left(path, n) = path` the planner estimates it from the column's
+ * statistics, so a subtree of 20,000 units is joined by hash, not unit by unit.
+ */
+export const sqlPathUnder = (path: string, alias = 'o') => Prisma.sql`${Prisma.raw(`${alias}.path`)} ^@ ${path}`;
 
 /** The same test on values already loaded. */
 export const isUnder = (path: string, scopePath: string) => path.startsWith(scopePath);

@@ -11,6 +11,7 @@ import { authenticate } from './auth';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { Routes } from './route';
+import { boardRoutes } from './routes/board';
 import { calendarRoutes } from './routes/calendar';
 import { catalogueRoutes } from './routes/catalogue';
 import { directoryRoutes } from './routes/directory';
@@ -54,7 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(authenticate(db));
   const routes = new Routes(v1, registry);
   const ctx = { db, client, config, blobs };
-  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes]) mount(routes, ctx);
+  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/api/docs/assets', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
   app.use('/api/docs', express.static(path.join(__dirname, '..', 'web', 'docs')));
+  // Apache ECharts for the pages' charts, from the installed package: nothing is fetched from outside.
+  app.use('/vendor', express.static(path.join(path.dirname(require.resolve('echarts/package.json')), 'dist'), { index: false }));
   app.use('/api/v1', v1);
   // The pages people use; after every /api, /healthz and /readyz route so it can shadow none of them.
   app.use('/', express.static(path.join(__dirname, '..', 'web', 'app')));

@@ -1,10 +1,11 @@
 // `npm run bench -- [name] [options]`: runs one benchmark from bench/ (default issue-round).
+import { main as board } from '../bench/board';
 import { main as evidence } from '../bench/evidence';
 import { main as directoryImport } from '../bench/import';
 import { main as issueRound } from '../bench/issue-round';
 import { main as massDeadline } from '../bench/mass-deadline';
 
-const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence };
+const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board };
 
 const argv = process.argv.slice(2);
 const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : 'issue-round';

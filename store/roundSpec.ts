@@ -1,3 +1,4 @@
+import type { BoardRule } from '../domain/board';
 import type { EscalationPolicy } from '../domain/escalation';
 import type { ContradictionRule } from '../domain/questionnaire';
 import type { Rubric } from '../domain/scoring';
@@ -20,6 +21,8 @@ export interface RoundSpec {
    * configured when the round was launched. Absent in rounds launched before it was frozen.
    */
   minObserversForUnit?: number;
+  /** The supervision board's numbers; absent in rounds launched before the board, which use the defaults. */
+  board?: BoardRule;
 }
 
 /** The list a unit of the round is issued: the common list, tailored for that unit when the round says so. */

@@ -3,7 +3,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { InvalidInput, type FieldProblem } from '../domain/errors';
 import { unitThreshold } from '../domain/confidentiality';
 import { DEFAULT_CONTRADICTION_RULE, cadenceWindows } from '../domain/questionnaire';
-import { EscalationPolicyInput, RubricInput, type LaunchRoundBody } from '../domain/schemas/rounds';
+import { BoardRuleInput, EscalationPolicyInput, RubricInput, type LaunchRoundBody } from '../domain/schemas/rounds';
 import { shanghaiDate } from '../domain/time';
 import type { Db } from '../src/db';
 import { roundWorkflowId } from '../workflows/contracts';
@@ -60,6 +60,7 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
     ...(body.unitTasks && Object.keys(body.unitTasks).length > 0 ? { unitTasks: body.unitTasks } : {}),
     escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
     rubric: body.rubric ?? RubricInput.parse({}),
+    board: body.board ?? BoardRuleInput.parse({}),
     minObserversForUnit: unitThreshold(undefined, minObserversForUnit),
     ...(plan && template ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } } : {}),
   };

@@ -1,3 +1,4 @@
+import { DEFAULT_BOARD_RULE } from '../board';
 import { DEFAULT_ESCALATION_POLICY, policyProblems } from '../escalation';
 import { COMPONENTS, DEFAULT_RUBRIC } from '../scoring';
 import { DEFAULT_CONTRADICTION_RULE } from '../questionnaire';
@@ -88,6 +89,16 @@ export const QuestionnairePlanInput = z
   })
   .openapi('QuestionnairePlan');
 
+export const BoardRuleInput = z
+  .object({
+    dueSoonWorkingDays: z.number().int().min(0).max(30).default(DEFAULT_BOARD_RULE.dueSoonWorkingDays),
+    pace: z.number().min(0).max(2).default(DEFAULT_BOARD_RULE.pace),
+  })
+  .strict()
+  .openapi('BoardRule', {
+    description: 'The supervision board\'s numbers: blue when a task falls due within dueSoonWorkingDays working days (default 3); yellow when fewer tasks are done than pace x the share of the round\'s time elapsed (default 1).',
+  });
+
 export const RoundTaskInput = z.object({ templateCode: Code, dueDate: DateString.optional() }).strict();
 
 export const UnitTasksInput = z
@@ -115,6 +126,7 @@ export const RoundBodyBase = z.object({
   escalationPolicy: EscalationPolicyInput.optional(),
   questionnaire: QuestionnairePlanInput.optional(),
   rubric: RubricInput.optional(),
+  board: BoardRuleInput.optional(),
 });
 
 export const AddUnitTaskBody = RoundTaskInput.openapi('AddUnitTask', {

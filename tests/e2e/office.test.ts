@@ -70,9 +70,11 @@ describe('the office dashboard', () => {
     await shot(page, 'office-rounds');
   });
 
-  test('when the office filters the tasks to 已提交 and accepts one with a score, then the row and the counts show it accepted', async () => {
+  test('when the office opens a unit from the board, filters its tasks to 已提交 and accepts one with a score, then the row and the counts show it accepted', async () => {
     await page.locator('.round-card', { hasText: title }).getByRole('link', { name: title }).click();
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.locator('table.board-units').getByRole('link', { name: units[1].name }).click();
+    await page.getByRole('heading', { level: 1, name: units[1].name }).waitFor();
     expect(await page.locator('.stat-submitted dd').textContent()).toBe('1');
     await page.getByLabel('状态', { exact: true }).selectOption('submitted');
     const rows = page.locator('table[aria-describedby="tasks-caption"] tbody tr');
@@ -88,13 +90,13 @@ describe('the office dashboard', () => {
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.locator('.alert-success').textContent()).toContain('审核完成：已通过');
     await eventually(() => rows.first().textContent(), (t) => expect(t).toContain('没有符合条件的任务'));
-    await eventually(() => page.locator('.stat-accepted dd').textContent(), (t) => expect(t).toBe('4'));
     await page.getByLabel('状态', { exact: true }).selectOption('');
-    await eventually(() => rows.count(), (n) => expect(n).toBe(6));
+    await eventually(() => rows.count(), (n) => expect(n).toBe(2));
+    await eventually(() => rows.allTextContents(), (t) => expect(t.filter((r) => r.includes('已通过'))).toHaveLength(2));
     await shot(page, 'office-round');
   });
 
-  test('when the office opens the evaluation, then it sees the ranking table, a bar chart of totals coloured by grade and the office roll-up', async () => {
+  test('when the office opens the evaluation, then it sees the ranking table, an ECharts bar chart of totals with the same figures and the office roll-up', async () => {
     await page.getByRole('link', { name: '考核结果' }).click();
     const ranking = page.locator('table.ranking');
     await ranking.waitFor();
@@ -105,12 +107,10 @@ describe('the office dashboard', () => {
     expect(shown).toEqual(evaluation.units.map((u: any) => [u.unitName, ...['completion', 'timeliness', 'quality', 'satisfaction', 'penalty'].map((k) => (u.scores[k] === null ? '—' : u.scores[k].toFixed(2))), u.total.toFixed(2), GRADE[u.grade], String(u.rank)]));
     expect(shown.map((r) => r[0])).toEqual([units[0].name, units[1].name, units[2].name]);
 
-    const chart = page.locator('svg.chart');
-    expect(await chart.locator('g.bar').count()).toBe(3);
-    expect(await chart.locator('g.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('class')))).toEqual(evaluation.units.map((u: any) => `bar grade-${u.grade}`));
-    const widths = await chart.locator('g.bar rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('width'))));
-    expect(widths[0]).toBeGreaterThan(widths[1]);
-    expect(await chart.locator('g.bar rect').first().evaluate((r) => (globalThis as any).getComputedStyle(r).fill)).not.toBe(await chart.locator('g.bar rect').last().evaluate((r) => (globalThis as any).getComputedStyle(r).fill));
+    const chart = page.locator('.echart[data-ready="true"]');
+    await chart.waitFor();
+    expect(await chart.getAttribute('aria-label')).toBe(`${title} 各单位总分：${evaluation.units.map((u: any) => `${u.unitName} ${u.total.toFixed(2)} 分 ${GRADE[u.grade]}`).join('；')}`);
+    expect(await chart.locator('svg').count()).toBe(1);
 
     const rollup = page.getByRole('region', { name: '产改办汇总' }).locator('tbody tr');
     expect(await rollup.count()).toBe(1);

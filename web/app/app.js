@@ -6,7 +6,8 @@ import { evaluationPage } from './evaluation.js';
 import { ROLE } from './labels.js';
 import { observerPage } from './observer.js';
 import { roundsPage } from './office.js';
-import { roundPage } from './round.js';
+import { boardPage } from './board.js';
+import { unitRoundPage } from './round.js';
 import { signInPage } from './signin.js';
 import { errorBox } from './ui.js';
 import { unitPage } from './unit.js';
@@ -15,7 +16,8 @@ export const HOME = { office: '#/office', unit: '#/unit', observer: '#/observer'
 
 const ROUTES = [
   [/^#\/office$/, 'office', roundsPage],
-  [/^#\/office\/rounds\/([0-9a-f-]{36})$/, 'office', roundPage],
+  [/^#\/office\/rounds\/([0-9a-f-]{36})$/, 'office', boardPage],
+  [/^#\/office\/rounds\/([0-9a-f-]{36})\/units\/([^/]+)$/, 'office', unitRoundPage],
   [/^#\/office\/rounds\/([0-9a-f-]{36})\/evaluation$/, 'office', evaluationPage],
   [/^#\/office\/calendar\/(\d{4})$/, 'office', calendarPage],
   [/^#\/unit$/, 'unit', unitPage],

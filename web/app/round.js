@@ -1,10 +1,11 @@
-// An office's view of one round: counts, the task table with filters and review, the escalation log.
-import { get } from './api.js';
+// An office's view of one unit in a round (opened from the board): its tasks with review, its ladder history, its 督办单.
+import { download, get } from './api.js';
 import { dateTime, field, h, loading, replace } from './dom.js';
-import { ESCALATION, TASK_STATUS, label } from './labels.js';
+import { ESCALATION, EVIDENCE, TASK_STATUS, label } from './labels.js';
 import { roundStatusBadge } from './office.js';
+import { LIGHT } from './board.js';
 import { openReview } from './review.js';
-import { badge, emptyRow, errorBox, pageTitle, progressBar, section, successBox } from './ui.js';
+import { badge, emptyRow, errorBox, pageTitle, section, successBox } from './ui.js';
 
 const LIMIT = 500;
 const STATUS_TONE = { issued: 'neutral', submitted: 'info', returned: 'warn', accepted: 'ok', overdue: 'danger', waived: 'muted' };
@@ -17,26 +18,19 @@ export function roundTabs(id, current) {
   const tab = (href, text, key) => h('a', { href, class: 'tab', 'aria-current': current === key ? 'page' : null }, text);
   return h('nav', { class: 'tabs', 'aria-label': '轮次视图' },
     h('a', { href: '#/office', class: 'tab tab-back' }, '← 全部轮次'),
-    tab(`#/office/rounds/${id}`, '任务与督办', 'tasks'),
+    tab(`#/office/rounds/${id}`, '督查看板', 'board'),
     tab(`#/office/rounds/${id}/evaluation`, '考核结果', 'evaluation'));
 }
 
-const STAT_KEYS = [['units', '单位'], ['tasks', '任务'], ['issued', '已下发'], ['submitted', '待审核'], ['accepted', '已通过'], ['returned', '已退回'], ['overdue', '已逾期'], ['escalated', '已上报']];
-
-function countsView(round) {
-  return h('div', {},
-    h('dl', { class: 'stats' }, STAT_KEYS.map(([k, t]) => h('div', { class: `stat stat-${k}` }, h('dt', {}, t), h('dd', {}, String(round.counts[k]))))),
-    progressBar(round.counts));
-}
-
-export async function roundPage({ params: [id] }) {
-  const [round, units] = await Promise.all([get(`/rounds/${id}`), get('/units')]);
-  const unitNames = new Map(units.map((u) => [u.code, u.name]));
-  const counts = h('div', {}, countsView(round));
+export async function unitRoundPage({ params: [id, encodedCode] }) {
+  const code = decodeURIComponent(encodedCode);
+  const [round, board] = await Promise.all([get(`/rounds/${id}`), get(`/rounds/${id}/board?unitCode=${encodeURIComponent(code)}`)]);
+  const row = board.units[0];
+  const unitNames = new Map(row ? [[code, row.unitName]] : []);
   const notice = h('div', { 'aria-live': 'polite' });
+  const unitSelect = { value: code };
 
-  // Tasks, filtered by unit and status.
-  const unitSelect = h('select', { name: 'unitCode' }, h('option', { value: '' }, '全部单位'), units.map((u) => h('option', { value: u.code }, `${u.name}（${u.code}）`)));
+  // The unit's tasks, filtered by status.
   const statusSelect = h('select', { name: 'status' }, h('option', { value: '' }, '全部状态'), Object.entries(TASK_STATUS).map(([k, t]) => h('option', { value: k }, t)));
   const taskArea = h('div', { class: 'table-wrap' });
 
@@ -59,8 +53,7 @@ export async function roundPage({ params: [id] }) {
     // The row's button is gone with the reload: keep keyboard focus on the outcome instead of losing it.
     done.setAttribute('tabindex', '-1');
     done.focus();
-    const [fresh] = await Promise.all([get(`/rounds/${id}`), loadTasks()]);
-    replace(counts, countsView(fresh));
+    await Promise.all([loadTasks(), loadSubmissions()]);
   }
 
   function taskTable(tasks) {
@@ -85,7 +78,7 @@ export async function roundPage({ params: [id] }) {
   async function loadEscalations() {
     replace(escalationArea, loading());
     try {
-      const rows = await get(`/rounds/${id}/escalations?limit=${LIMIT}${levelSelect.value ? `&level=${levelSelect.value}` : ''}`);
+      const rows = await get(`/rounds/${id}/escalations?limit=${LIMIT}&unitCode=${encodeURIComponent(code)}${levelSelect.value ? `&level=${levelSelect.value}` : ''}`);
       replace(escalationArea, h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, ['级别', '单位', '任务', '截止日期', '触发时间', '报送至'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, rows.length === 0 ? emptyRow(6, '暂无督办记录。') : rows.map((e) => h('tr', {},
@@ -96,21 +89,48 @@ export async function roundPage({ params: [id] }) {
     }
   }
 
-  unitSelect.addEventListener('change', loadTasks);
   statusSelect.addEventListener('change', loadTasks);
   levelSelect.addEventListener('change', loadEscalations);
   void loadTasks();
   void loadEscalations();
 
+  // The unit's submissions, newest first, with their evidence and reviews.
+  const SUBMISSION = { pending: ['info', '待审核'], accepted: ['ok', '已通过'], returned: ['warn', '已退回'] };
+  const submissionArea = h('div', {});
+  async function loadSubmissions() {
+    try {
+      const rows = await get(`/rounds/${id}/submissions?unitCode=${encodeURIComponent(code)}&limit=${LIMIT}`);
+      replace(submissionArea, rows.length === 0 ? h('p', { class: 'empty' }, '该单位尚未提交任何任务。') : h('ul', { class: 'submissions' }, rows.map((sub) => h('li', { class: 'submission', dataset: { status: sub.status } },
+        h('p', {}, h('strong', {}, sub.taskTitle), ' ', badge(...(SUBMISSION[sub.status] ?? ['neutral', sub.status])), h('small', { class: 'muted' }, ` 提交于 ${dateTime(sub.submittedAt)}`)),
+        h('p', {}, sub.summary),
+        h('ul', { class: 'evidence' }, sub.evidence.map((e) => h('li', {}, badge('neutral', label(EVIDENCE, e.kind)), ' ', e.uri ? h('a', { href: e.uri, rel: 'noopener noreferrer', target: '_blank' }, e.title) : e.title))),
+        sub.reviewedAt ? h('p', { class: 'hint' }, `审核：${sub.reviewScore !== null ? `${sub.reviewScore} 分` : ''}${sub.reviewComment ? ` ${sub.reviewComment}` : ''}（${dateTime(sub.reviewedAt)}）`) : null))));
+    } catch (err) {
+      replace(submissionArea, errorBox(err));
+    }
+  }
+  void loadSubmissions();
+
+  const noticeDoc = async () => {
+    try {
+      const name = await download(`/rounds/${id}/units/${encodeURIComponent(code)}/notice.docx`, `督办单-${code}.docx`);
+      replace(notice, successBox(`已下载 ${decodeURIComponent(name)}`));
+    } catch (err) {
+      replace(notice, errorBox(err));
+    }
+  };
+
   return h('div', {},
-    pageTitle(round.title, roundStatusBadge(round.status)),
-    h('p', { class: 'meta' }, `期次 ${round.period} · 发起 ${dateTime(round.launchedAt)} · ${round.closedAt ? `结束 ${dateTime(round.closedAt)}` : `截止 ${dateTime(round.closesAt)}`}`),
-    roundTabs(id, 'tasks'),
-    section('进度', counts),
+    pageTitle(`${unitNames.get(code) ?? code}`, row ? h('span', { class: `light light-${row.light}` }, LIGHT[row.light]) : null, roundStatusBadge(round.status), h('button', { type: 'button', class: 'btn', onclick: noticeDoc }, '下载督办单（Word）')),
+    h('p', { class: 'meta' }, `${round.title} · 期次 ${round.period} · ${round.closedAt ? `结束 ${dateTime(round.closedAt)}` : `截止 ${dateTime(round.closesAt)}`}`),
+    roundTabs(id, 'unit'),
     notice,
+    row ? h('dl', { class: 'stats' }, [['tasks', '任务', row.tasks], ['accepted', '已通过', row.accepted], ['submitted', '待审核', row.submitted], ['returned', '已退回', row.returned], ['overdue', '已逾期', row.overdue], ['dueSoon', '临期', row.dueSoon]].map(([k, t, v]) => h('div', { class: `stat stat-${k}` }, h('dt', {}, t), h('dd', {}, String(v))))) : null,
     section('任务清单',
-      h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() }, field('单位', unitSelect), field('状态', statusSelect)),
+      h('p', { class: 'hint' }, '已提交的任务可点“审核”查看提交内容和佐证材料。'),
+      h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() }, field('状态', statusSelect)),
       taskArea),
+    section('提交记录', submissionArea),
     section('督办记录',
       h('p', { class: 'hint' }, '逾期任务按 提醒 → 催办 → 督办 → 上报 → 通报 逐级升级。'),
       h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('级别', levelSelect)),

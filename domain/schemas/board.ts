@@ -1,0 +1,64 @@
+import { LIGHTS } from '../board';
+import { ESCALATION_LEVELS } from '../vocabulary';
+import { BoardRuleInput } from './rounds';
+import { Code, Page, z } from './common';
+
+export const Light = z.enum(LIGHTS).openapi({ description: 'red: a task overdue; yellow: behind schedule; blue: a task due soon; green: on track' });
+
+export const BoardQuery = Page.extend({
+  officeCode: Code.optional().openapi({ description: 'Only the units in this office\'s subtree (an office in yours)' }),
+  light: Light.optional(),
+  unitCode: Code.optional().openapi({ description: 'Only this unit\'s row' }),
+});
+
+const LightTotals = z.object({ red: z.number().int(), yellow: z.number().int(), blue: z.number().int(), green: z.number().int() }).openapi('LightTotals');
+
+const BoardHead = {
+  roundId: z.string(),
+  officeCode: z.string(),
+  asOf: z.string(),
+  rule: BoardRuleInput,
+  totals: LightTotals,
+  count: z.number().int().openapi({ description: 'Rows matching the filters, before paging' }),
+  limit: z.number().int(),
+  offset: z.number().int(),
+};
+
+export const BoardUnit = z
+  .object({
+    unitCode: z.string(),
+    unitName: z.string(),
+    officeCode: z.string(),
+    tasks: z.number().int(),
+    accepted: z.number().int(),
+    submitted: z.number().int(),
+    returned: z.number().int(),
+    overdue: z.number().int(),
+    waived: z.number().int(),
+    dueSoon: z.number().int(),
+    escalationLevel: z.enum(ESCALATION_LEVELS).nullable(),
+    light: Light,
+  })
+  .openapi('BoardUnit');
+
+export const BoardView = z.object({ ...BoardHead, units: z.array(BoardUnit) }).openapi('Board');
+
+export const BoardOffice = z
+  .object({
+    officeCode: z.string(),
+    officeName: z.string(),
+    level: z.string(),
+    parentCode: z.string().nullable(),
+    units: z.number().int(),
+    tasks: z.number().int(),
+    accepted: z.number().int(),
+    submitted: z.number().int(),
+    returned: z.number().int(),
+    overdue: z.number().int(),
+    escalationLevel: z.enum(ESCALATION_LEVELS).nullable(),
+    lights: LightTotals,
+    light: Light,
+  })
+  .openapi('BoardOffice');
+
+export const OfficeBoardView = z.object({ ...BoardHead, offices: z.array(BoardOffice) }).openapi('OfficeBoard');
