@@ -181,11 +181,8 @@ export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, rou
   };
 }
 
-export interface OfficeRollup {
-  officeCode: string;
-  officeName: string;
-  level: string;
-  parentCode: string | null;
+/** What a number of units add up to: their tasks by state and the highest ladder level reached. */
+interface Tally {
   units: number;
   tasks: number;
   accepted: number;
@@ -193,21 +190,21 @@ export interface OfficeRollup {
   returned: number;
   overdue: number;
   escalationLevel: EscalationLevel | null;
+}
+
+export interface OfficeRollup extends Tally {
+  officeCode: string;
+  officeName: string;
+  level: string;
+  parentCode: string | null;
   lights: LightTotals;
   light: Light;
 }
 
 /** Units of one office with one light: what the roll-up adds up. */
-export interface LightGroup {
+export interface LightGroup extends Tally {
   officePath: string;
   light: Light;
-  units: number;
-  tasks: number;
-  accepted: number;
-  submitted: number;
-  returned: number;
-  overdue: number;
-  escalationLevel: EscalationLevel | null;
 }
 
 export const groupsOf = (units: ClassifiedUnit[]): LightGroup[] => units.map((u) => ({ ...u, units: 1 }));

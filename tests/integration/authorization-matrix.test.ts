@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { buildWorld, CALLERS, OBSERVERS, OFFICES, ROUNDS, sees, startHookSink, UNITS, type CallerKey, type Thing, type World } from './support/authzWorld';
 import { sql } from './support/db';
 import { request, type Reply } from './support/http';
@@ -207,6 +208,13 @@ const MATRIX: Record<string, Endpoint> = {
     state: (w) => one('SELECT count(*)::int AS n FROM tasks WHERE round_id = $1', [w.rounds.rs]),
   },
 
+  // The board and the documents made from it: offices, each within its subtree.
+  'GET /rounds/{id}/board': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/board` }) },
+  'GET /rounds/{id}/board/offices': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/board/offices` }) },
+  'GET /rounds/{id}/submissions': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/rounds/${w.rounds.r}/submissions?unitCode=${w.units.u1.code}` }) },
+  'GET /rounds/{id}/bulletin.docx': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/bulletin.docx` }) },
+  'GET /rounds/{id}/units/{code}/notice.docx': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/rounds/${w.rounds.r}/units/${w.units.u1.code}/notice.docx` }) },
+
   'GET /programmes/{id}/results': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/programmes/${w.programmes.owner}/results` }) },
   'POST /programmes/{id}/pause': {
     expect: SUBTREE_OF_OWNER(200),
@@ -262,9 +270,11 @@ afterAll(async () => {
 
 const call = (method: string, req: Req, token?: string) => request(method, `/api/v1${req.path}`, { token, body: formOf(req.body) });
 
-/** A reply as text to scan: JSON and CSV as they are, a workbook as the values of all its cells. */
+/** A reply as text to scan: JSON and CSV as they are, a workbook as the values of all its cells, a Word document as its text. */
 async function readable(reply: Reply): Promise<string> {
-  if (!(reply.headers.get('content-type') ?? '').includes('spreadsheetml')) return reply.text;
+  const type = reply.headers.get('content-type') ?? '';
+  if (type.includes('wordprocessingml')) return (await JSZip.loadAsync(reply.bytes).then((zip) => zip.file('word/document.xml')!.async('string'))).replace(/<[^>]+>/g, '');
+  if (!type.includes('spreadsheetml')) return reply.text;
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(reply.bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
   const cells: unknown[] = [];
