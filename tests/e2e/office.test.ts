@@ -117,7 +117,7 @@ describe('the office dashboard', () => {
     expect(await rollup.first().textContent()).toContain(`${city.code} 产改办`);
     await shot(page, 'office-evaluation');
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await eventually(() => page.evaluate('document.documentElement.scrollWidth'), (w) => expect(w).toBeLessThanOrEqual(390));
     await shot(page, 'office-evaluation-mobile');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
