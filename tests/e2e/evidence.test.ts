@@ -59,6 +59,9 @@ describe('evidence files in the pages', () => {
     await signIn(page, city.api.token!);
     await page.locator('.round-card', { hasText: title }).getByRole('link', { name: title }).click();
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    // The round page is the board; a unit's tasks, with their reviews, are one click further.
+    await page.locator('table.board-units').getByRole('link', { name: unit.name }).click();
+    await page.getByRole('heading', { level: 1, name: unit.name }).waitFor();
     await page.getByRole('button', { name: /^审核/ }).first().click();
     const dialog = page.getByRole('dialog', { name: '审核提交' });
     const thumb = dialog.locator('img.thumb');
