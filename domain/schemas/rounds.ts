@@ -111,7 +111,10 @@ export const UnitTasksInput = z
       })
       .strict(),
   )
-  .openapi({ description: 'Units whose list differs from the common one (一企一特色), by unit code: templates added to or removed from `tasks` for that unit' });
+  .openapi({
+    description: 'Units whose list differs from the common one (一企一特色), by unit code: templates added to or removed from `tasks` for that unit',
+    propertyNames: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+  } as object);
 
 export const RoundBodyBase = z.object({
   title: Name.openapi({ example: '2026年第四季度产改任务督查' }),
