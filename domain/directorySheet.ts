@@ -37,6 +37,11 @@ function vocabulary<V extends string>(values: readonly V[], labels: Record<V, st
   });
 }
 
+/** A column of one of our vocabularies: read as the Chinese label or the API value, written as the label. */
+function vocabularyColumn<V extends string>(values: readonly V[], labels: Record<V, string>): Pick<Column, 'schema' | 'label' | 'note'> {
+  return { schema: vocabulary(values, labels), label: (v) => labels[v as V], note: Object.values<string>(labels).join('、') };
+}
+
 export interface Column {
   field: string;
   header: string;
@@ -56,7 +61,7 @@ export const SHEETS: Record<ImportKind, { sheet: string; columns: Column[] }> = 
     columns: [
       { field: 'code', header: '产改办编码', required: true, schema: Code, note: '唯一编码：字母、数字、“.”“_”“-”，如 jx-nc' },
       { field: 'name', header: '产改办名称', required: true, schema: Name, note: '如 南昌市总工会产改办' },
-      { field: 'level', header: '层级', required: true, schema: vocabulary(OFFICE_LEVELS, LEVEL_LABELS), label: (v) => LEVEL_LABELS[v as keyof typeof LEVEL_LABELS], note: Object.values(LEVEL_LABELS).join('、') },
+      { field: 'level', header: '层级', required: true, ...vocabularyColumn(OFFICE_LEVELS, LEVEL_LABELS) },
       { field: 'parentCode', header: '上级产改办编码', required: false, schema: OptionalCode, note: '空：本产改办之下；可引用本表中其他行' },
     ],
   },
@@ -65,7 +70,7 @@ export const SHEETS: Record<ImportKind, { sheet: string; columns: Column[] }> = 
     columns: [
       { field: 'code', header: '单位编码', required: true, schema: Code, note: '唯一编码，如 jx-nc-001' },
       { field: 'name', header: '单位名称', required: true, schema: Name, note: '如 江西铜业集团有限公司' },
-      { field: 'kind', header: '单位类型', required: true, schema: vocabulary(UNIT_KINDS, UNIT_KIND_LABELS), label: (v) => UNIT_KIND_LABELS[v as keyof typeof UNIT_KIND_LABELS], note: Object.values(UNIT_KIND_LABELS).join('、') },
+      { field: 'kind', header: '单位类型', required: true, ...vocabularyColumn(UNIT_KINDS, UNIT_KIND_LABELS) },
       { field: 'officeCode', header: '所属产改办编码', required: true, schema: Code, note: '本产改办或其下级的编码' },
     ],
   },
@@ -74,7 +79,7 @@ export const SHEETS: Record<ImportKind, { sheet: string; columns: Column[] }> = 
     columns: [
       { field: 'code', header: '观察员编码', required: true, schema: Code, note: '唯一编码，如 jx-nc-001-obs1' },
       { field: 'name', header: '姓名', required: true, schema: Name, note: '' },
-      { field: 'role', header: '身份', required: true, schema: vocabulary(OBSERVER_ROLES, ROLE_LABELS), label: (v) => ROLE_LABELS[v as keyof typeof ROLE_LABELS], note: Object.values(ROLE_LABELS).join('、') },
+      { field: 'role', header: '身份', required: true, ...vocabularyColumn(OBSERVER_ROLES, ROLE_LABELS) },
       { field: 'unitCode', header: '所在单位编码', required: true, schema: Code, note: '本产改办辖内试点单位的编码' },
     ],
   },

@@ -169,16 +169,14 @@ export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, rou
   for (const [i, n] of Object.entries(result.totals)) totals[LIGHTS[Number(i)]] = n;
   const page = result.rows.map(([r, light]) => unpack(r, LIGHTS[light]));
   return {
-    roundId: ctx.round.id,
-    officeCode: ctx.scope.code,
-    asOf: new Date(now).toISOString(),
-    rule: ctx.rule,
-    totals,
-    count: result.count,
-    limit: query.limit,
-    offset: query.offset,
+    ...pageHead(ctx, now, query, totals, result.count),
     units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, page),
   };
+}
+
+/** What both board answers begin with: the round, the scope, the instant and rule they were judged by, and the page. */
+function pageHead<R>(ctx: { round: { id: string }; scope: { code: string }; rule: R }, now: number, query: { limit: number; offset: number }, totals: LightTotals, count: number) {
+  return { roundId: ctx.round.id, officeCode: ctx.scope.code, asOf: new Date(now).toISOString(), rule: ctx.rule, totals, count, limit: query.limit, offset: query.offset };
 }
 
 /** What a number of units add up to: their tasks by state and the highest ladder level reached. */
@@ -264,14 +262,7 @@ export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewe
   const offices = await rollUpOffices(db, ctx.scope.path, groups);
   const matching = query.light ? offices.filter((o) => o.light === query.light) : offices;
   return {
-    roundId: ctx.round.id,
-    officeCode: ctx.scope.code,
-    asOf: new Date(now).toISOString(),
-    rule: ctx.rule,
-    totals,
-    count: matching.length,
-    limit: query.limit,
-    offset: query.offset,
+    ...pageHead(ctx, now, query, totals, matching.length),
     offices: matching.slice(query.offset, query.offset + query.limit),
   };
 }
