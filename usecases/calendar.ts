@@ -6,13 +6,21 @@ import { calendarReplanWorkflowId } from '../workflows/contracts';
 import type { replanOnPublishedCalendar } from '../workflows/replanOnPublishedCalendar';
 import type { Actor, UseCaseContext } from './context';
 
+const seeds = new Map<string, ReturnType<typeof readCalendarFile>>();
+/** The deployment's seed file, read once per process: it changes only with a restart. */
+function seedOf(file: string | undefined) {
+  if (!file) return undefined;
+  if (!seeds.has(file)) seeds.set(file, readCalendarFile(file));
+  return seeds.get(file);
+}
+
 /** A year's working-day calendar as in force: published, else the deployment's seed file or bundled data, else provisional. */
 export async function calendarYear({ db, config }: UseCaseContext, year: number) {
   const published = await db.publishedCalendar.findUnique({ where: { year } });
   if (published) {
     return { year, source: 'published' as const, holidays: published.holidays, workdays: published.workdays, provisional: false, publishedAt: published.publishedAt.toISOString(), publishedBy: published.publishedBy };
   }
-  const seed = readCalendarFile(config.DUBAN_CALENDAR_FILE);
+  const seed = seedOf(config.DUBAN_CALENDAR_FILE);
   if (seed?.years.includes(year)) {
     const inYear = (d: string) => Number(d.slice(0, 4)) === year;
     return { year, source: 'bundled' as const, holidays: seed.holidays.filter(inYear).sort(), workdays: seed.workdays.filter(inYear).sort(), provisional: false, publishedAt: null, publishedBy: null };

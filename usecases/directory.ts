@@ -70,8 +70,9 @@ export async function listObservers({ db }: UseCaseContext, actor: Actor, query:
 }
 
 /** A token for a unit, an observer or an office strictly below the caller's, all within its subtree. */
-export async function mintTokenFor({ db }: UseCaseContext, actor: Actor, body: { kind: PrincipalKind; code: string; label?: string }) {
-  const target = await tokenTarget({ db } as UseCaseContext, actor, body.kind, body.code);
+export async function mintTokenFor(ctx: UseCaseContext, actor: Actor, body: { kind: PrincipalKind; code: string; label?: string }) {
+  const { db } = ctx;
+  const target = await tokenTarget(ctx, actor, body.kind, body.code);
   return { token: await mintToken(db, target, body.label ?? `minted by ${actor.actor}`), kind: body.kind, code: body.code };
 }
 
