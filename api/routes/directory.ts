@@ -1,9 +1,11 @@
-import { CreateObserverBody, CreateOfficeBody, CreateTokenBody, CreateUnitBody, ListObserversQuery, ListUnitsQuery, ObserverView, OfficeView, TokenView, UnitView } from '../../domain/schemas/directory';
-import { z } from '../../domain/schemas/common';
+import { CreateObserverBody, CreateOfficeBody, CreateTokenBody, CreateUnitBody, ListObserversQuery, ListUnitsQuery, ObserverLinkSheetView, ObserverLinkView, ObserverView, OfficeView, TokenView, UnitView } from '../../domain/schemas/directory';
+import { Code, z } from '../../domain/schemas/common';
 import { PRINCIPAL_KINDS } from '../../domain/vocabulary';
 import type { UseCaseContext } from '../../usecases/context';
 import { createObserver, createOffice, createUnit, listObservers, listOffices, listUnits, mintTokenFor } from '../../usecases/directory';
+import { issueObserverLink, issueUnitObserverLinks } from '../../usecases/observerLinks';
 import { whoAmI } from '../../usecases/records';
+import { publicBase } from '../publicUrl';
 import type { Routes } from '../route';
 
 export const MeView = z
@@ -50,5 +52,15 @@ export function directoryRoutes(routes: Routes, ctx: UseCaseContext) {
     .add({
       method: 'post', path: '/tokens', summary: 'Mint a token for a unit, an observer or an office below yours', tags: ['Directory'], roles: ['office'], body: CreateTokenBody, status: 201, response: TokenView,
       handler: ({ body, principal }) => mintTokenFor(ctx, principal, body),
+    })
+    .add({
+      method: 'post', path: '/observers/{code}/link', summary: "Issue an observer's personal link (the previous one stops working)", tags: ['Directory'], roles: ['office'],
+      params: z.object({ code: Code }), status: 201, response: ObserverLinkView,
+      handler: ({ params, principal, req }) => issueObserverLink(ctx, principal, params.code, publicBase(ctx.config, req)),
+    })
+    .add({
+      method: 'post', path: '/units/{code}/observer-links', summary: "New personal links, with QR codes, for every observer of a unit: a sheet to print", tags: ['Directory'], roles: ['office'],
+      params: z.object({ code: Code }), status: 201, response: ObserverLinkSheetView,
+      handler: ({ params, principal, req }) => issueUnitObserverLinks(ctx, principal, params.code, publicBase(ctx.config, req)),
     });
 }

@@ -43,3 +43,27 @@ export const CreateTokenBody = z
 export const TokenView = z
   .object({ token: z.string().openapi({ description: 'Shown once; only its hash is stored' }), kind: z.enum(PRINCIPAL_KINDS), code: z.string() })
   .openapi('Token');
+
+export const ObserverLinkView = z
+  .object({
+    observerCode: z.string(),
+    url: z.string().openapi({ description: "The observer's personal link; opening it signs them in to their questionnaires only" }),
+    token: z.string().openapi({ description: "The link's last path segment: the observer's bearer token. Shown once; the previous link stops working" }),
+    issuedAt: z.string(),
+  })
+  .openapi('ObserverLink');
+
+export const ObserverLinkSheetView = z
+  .object({
+    unitCode: z.string(),
+    unitName: z.string(),
+    officeName: z.string(),
+    links: z.array(
+      ObserverLinkView.extend({
+        observerName: z.string(),
+        unitCode: z.string(),
+        qrSvg: z.string().openapi({ description: 'The link as a QR code, an SVG document' }),
+      }),
+    ),
+  })
+  .openapi('ObserverLinkSheet');
