@@ -178,10 +178,12 @@ export function comparability(found: readonly Counterpart[]): Comparability {
 }
 
 /**
- * Several counterparts' scores combined into one for the target item: the mean of those with
- * a score (a merged item is as good as its parts on average); null when none has one.
+ * The scores counted for a target item combined into one: the mean of every score counted
+ * (a merged item is as good as its parts on average; a measure as its points), to two
+ * decimals; null when none is counted. Parts come as sums and counts so they can be tallied
+ * in the database.
  */
-export function combineScores(scores: readonly (number | null)[]): number | null {
-  const known = scores.filter((s): s is number => s !== null);
-  return known.length === 0 ? null : Math.round((known.reduce((a, b) => a + b, 0) / known.length) * 100) / 100;
+export function combineScores(parts: readonly { sum: number; scored: number }[]): number | null {
+  const n = parts.reduce((a, p) => a + p.scored, 0);
+  return n === 0 ? null : Math.round((parts.reduce((a, p) => a + p.sum, 0) / n) * 100) / 100;
 }

@@ -7,16 +7,17 @@ import type { Actor, UseCaseContext } from './context';
 
 interface Item { code: string; level: ItemLevel; parentCode: string | null; title: string }
 interface Version { id: string; version: string; items: Item[]; chain: ChainVersion }
-interface TaskResult { status: TaskStatus; score: number | null }
+/** Tasks of one point in one round, in one status: how many, and the sum and number of the scores they count with. */
+interface Tally { status: TaskStatus; sum: number; scored: number }
 
 /**
- * A task's result as a trend reads it: the review score once accepted; 0 when the round closed
- * without it accepted; none while it is still open, or when it was waived.
+ * Tasks as a trend reads them: the review score once accepted; 0 when the round closed without
+ * it accepted; none while it is still open, or when it was waived.
  */
-function taskResult(t: { status: TaskStatus; reviewScore: number | null }, roundClosed: boolean): TaskResult {
-  if (t.status === 'accepted') return { status: t.status, score: t.reviewScore };
-  if (t.status === 'waived' || !roundClosed) return { status: t.status, score: null };
-  return { status: t.status, score: 0 };
+function tally(status: TaskStatus, tasks: number, reviewScores: { sum: number; n: number }, roundClosed: boolean): Tally {
+  if (status === 'accepted') return { status, sum: reviewScores.sum, scored: reviewScores.n };
+  if (status === 'waived' || !roundClosed) return { status, sum: 0, scored: 0 };
+  return { status, sum: 0, scored: tasks };
 }
 
 async function loadChain(db: Db, catalogueId: string): Promise<Version[]> {
@@ -54,7 +55,7 @@ const NOTES: Record<Comparability, (codes: string[], version: string) => string 
   noCounterpart: (_codes, v) => `no counterpart in ${v}`,
 };
 
-type Scores = Map<string, Map<string, TaskResult[]>>; // round id -> point code (of the round's version) -> one result per unit
+type Scores = Map<string, Map<string, Tally[]>>; // round id -> point code (of the round's version) -> per status
 
 /**
  * Per item of `target`, one entry per round: the counterparts in the round's version, how they
@@ -76,7 +77,7 @@ function trend(versions: Version[], target: number, rounds: { id: string; versio
         version: roundVersion.version,
         comparable,
         counterparts: found,
-        score: combineScores(perPoint.map((x) => x.score)),
+        score: combineScores(perPoint),
         statuses: [...new Set(perPoint.map((x) => x.status))],
         ...(note ? { note } : {}),
       };
@@ -104,18 +105,24 @@ async function pinnedRounds(db: Db, actor: Actor, versions: Version[], unitId?: 
   return rounds.map((r) => ({ row: r, versionIndex: versions.findIndex((v) => v.id === r.catalogueVersionId) }));
 }
 
+/** Counted in the database per round, point and status, so a national round's tasks never travel. */
 async function pointScores(db: Db, actor: Actor, rounds: Awaited<ReturnType<typeof pinnedRounds>>, unitId?: string): Promise<Scores> {
-  const tasks = await db.task.findMany({
-    where: { AND: [taskWhere(actor), { roundId: { in: rounds.map((r) => r.row.id) } }, unitId ? { unitId } : {}, { template: { catalogueItem: { isNot: null } } }] },
-    select: { roundId: true, status: true, reviewScore: true, template: { select: { catalogueItem: { select: { code: true } } } } },
+  const groups = await db.task.groupBy({
+    by: ['roundId', 'templateId', 'status'],
+    where: { AND: [taskWhere(actor), { roundId: { in: rounds.map((r) => r.row.id) } }, unitId ? { unitId } : {}] },
+    _count: { _all: true, reviewScore: true },
+    _sum: { reviewScore: true },
   });
+  const items = await db.catalogueItem.findMany({ where: { templateId: { in: [...new Set(groups.map((g) => g.templateId))] } }, select: { templateId: true, code: true } });
+  const pointOf = new Map(items.map((i) => [i.templateId!, i.code]));
   const closed = new Set(rounds.filter((r) => r.row.status === 'closed').map((r) => r.row.id));
   const scores: Scores = new Map();
-  for (const t of tasks) {
-    const byPoint = scores.get(t.roundId) ?? new Map<string, TaskResult[]>();
-    const code = t.template.catalogueItem!.code;
-    byPoint.set(code, [...(byPoint.get(code) ?? []), taskResult(t, closed.has(t.roundId))]);
-    scores.set(t.roundId, byPoint);
+  for (const g of groups) {
+    const code = pointOf.get(g.templateId);
+    if (!code) continue;
+    const byPoint = scores.get(g.roundId) ?? new Map<string, Tally[]>();
+    byPoint.set(code, [...(byPoint.get(code) ?? []), tally(g.status, g._count._all, { sum: g._sum.reviewScore ?? 0, n: g._count.reviewScore }, closed.has(g.roundId))]);
+    scores.set(g.roundId, byPoint);
   }
   return scores;
 }

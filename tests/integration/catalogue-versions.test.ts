@@ -183,6 +183,17 @@ describe('catalogue versions and crosswalks', () => {
     expect(await versionsOf(province.api)).toEqual(['2024', '2025']);
   });
 
+  test('when a pinned round tailors a unit\'s list and adds a task mid-round, then both name points of the pinned version', async () => {
+    const body = roundBody([b.code], ['p-101', 'p-302'], { period: '2025Q2', catalogue: { code, version: '2025' }, unitTasks: { [b.code]: { add: [{ templateCode: 'p-401' }], remove: ['p-302'] } } });
+    const id = expectStatus(await province.api.post('/rounds', body), 202).id;
+    await waitUntilIssued(province.api, id);
+    const codes = async () => (expectStatus(await b.api.get(`/me/tasks?roundId=${id}`), 200) as Array<{ code: string }>).map((t) => t.code).sort();
+    expect(await codes()).toEqual(pinnedTasks('2025', ['p-101', 'p-401']).sort());
+    expect(expectStatus(await province.api.post(`/rounds/${id}/units/${b.code}/tasks`, { templateCode: 'p-302' }), 201)).toMatchObject({ code: `${code}/2025/p-302` });
+    expectProblem(await province.api.post(`/rounds/${id}/units/${b.code}/tasks`, { templateCode: 'p-301' }), 400, ['templateCode']);
+    expect(await codes()).toEqual(pinnedTasks('2025', ['p-101', 'p-302', 'p-401']).sort());
+  });
+
   test('when task templates are added and listed as before, then they work unchanged and the versions\' points are not among them', async () => {
     const plain = await createTaskTemplate(province.api);
     const listed = expectStatus(await province.api.get('/task-templates'), 200) as Array<{ code: string }>;

@@ -188,7 +188,7 @@ describe('combining scores', () => {
     fc.assert(
       fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }), { maxLength: 10 }), (scores) => {
         const known = scores.filter((s): s is number => s !== null);
-        const c = combineScores(scores);
+        const c = combineScores(scores.map((s) => (s === null ? { sum: 0, scored: 0 } : { sum: s, scored: 1 })));
         if (known.length === 0) expect(c).toBeNull();
         else {
           expect(c!).toBeGreaterThanOrEqual(Math.min(...known) - 0.005);
