@@ -99,11 +99,11 @@ export function resolveCrosswalk(previous: readonly string[], next: readonly str
     if (e.change === 'split' && n < 2) problems.push(problem(`crosswalk.${i}.to`, 'a split item has two or more targets', 'count'));
   });
   const entries: CrosswalkEntry[] = given.map((e) => ({ from: e.from, to: [...e.to], change: e.change }));
-  const implicit: number[] = [];
+  const implicit = new Set<number>();
   previous.forEach((code) => {
     if (listed.has(code)) return;
     if (newCodes.has(code)) {
-      implicit.push(entries.length);
+      implicit.add(entries.length);
       entries.push({ from: code, to: [code], change: 'same' });
     } else problems.push(problem('crosswalk', `item ${code} of the previous version is not in this version: say what became of it (renamed, split, merged or retired)`, 'missing'));
   });
@@ -120,7 +120,7 @@ export function resolveCrosswalk(previous: readonly string[], next: readonly str
       if (ways.length < 2 || e.change === 'merged') return;
       if (e.change === 'same' && ways.every((w) => w === i || entries[w].change === 'merged')) return;
       const others = ways.filter((w) => w !== i).map((w) => entries[w].from).join(', ');
-      problems.push(problem(implicit.includes(i) ? 'crosswalk' : path(j), `${t} is also reached from ${others}: mark the ways into it merged`, 'ambiguous'));
+      problems.push(problem(implicit.has(i) ? 'crosswalk' : path(j), `${t} is also reached from ${others}: mark the ways into it merged`, 'ambiguous'));
     });
   });
   return { entries, problems };
@@ -144,11 +144,10 @@ export function counterparts(chain: readonly ChainVersion[], from: number, code:
   const step = from < to ? 1 : -1;
   for (let v = from; v !== to; v += step) {
     // The crosswalk between v and v+step lives on the later of the two.
-    const walk = chain[Math.max(v, v + step)].crosswalk;
+    const { forward, backward } = linksOf(chain[Math.max(v, v + step)].crosswalk);
     const next = new Map<string, Counterpart>();
     for (const c of current) {
-      const links = step > 0 ? walk.filter((e) => e.from === c.code).flatMap((e) => e.to.map((t) => ({ code: t, change: e.change }))) : walk.filter((e) => e.to.includes(c.code)).map((e) => ({ code: e.from, change: e.change }));
-      for (const l of links) {
+      for (const l of (step > 0 ? forward : backward).get(c.code) ?? []) {
         const changes = step > 0 ? [...c.changes, l.change] : [l.change, ...c.changes];
         const seen = next.get(l.code);
         if (!seen || rankChanges(changes) > rankChanges(seen.changes)) next.set(l.code, { code: l.code, changes });
@@ -157,6 +156,28 @@ export function counterparts(chain: readonly ChainVersion[], from: number, code:
     current = [...next.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
   return current;
+}
+
+type Links = Map<string, { code: string; change: Change }[]>;
+const LINKS = new WeakMap<readonly CrosswalkEntry[], { forward: Links; backward: Links }>();
+
+/** A crosswalk indexed both ways (old code → targets, new code → sources), once per crosswalk. */
+function linksOf(walk: readonly CrosswalkEntry[]) {
+  let links = LINKS.get(walk);
+  if (!links) {
+    const forward: Links = new Map();
+    const backward: Links = new Map();
+    const add = (m: Links, key: string, link: { code: string; change: Change }) => m.set(key, [...(m.get(key) ?? []), link]);
+    for (const e of walk) {
+      for (const t of e.to) {
+        add(forward, e.from, { code: t, change: e.change });
+        add(backward, t, { code: e.from, change: e.change });
+      }
+    }
+    links = { forward, backward };
+    LINKS.set(walk, links);
+  }
+  return links;
 }
 
 // Of two ways to the same counterpart, report the one with more to say.

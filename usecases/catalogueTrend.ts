@@ -34,18 +34,20 @@ async function loadChain(db: Db, catalogueId: string): Promise<Version[]> {
   }));
 }
 
-/** The policy points at or below an item (a point is its own). */
-function pointsUnder(items: Item[], code: string): string[] {
+/** The policy points at or below each item of a version (a point is its own). */
+function pointsByItem(items: Item[]): Map<string, string[]> {
   const children = new Map<string, Item[]>();
   for (const i of items) if (i.parentCode) children.set(i.parentCode, [...(children.get(i.parentCode) ?? []), i]);
-  const out: string[] = [];
-  const walk = (c: string) => {
-    const item = items.find((i) => i.code === c);
-    if (item?.level === 'point') out.push(c);
-    for (const child of children.get(c) ?? []) walk(child.code);
+  const under = new Map<string, string[]>();
+  const walk = (item: Item): string[] => {
+    const known = under.get(item.code);
+    if (known) return known;
+    const points = item.level === 'point' ? [item.code] : (children.get(item.code) ?? []).flatMap(walk);
+    under.set(item.code, points);
+    return points;
   };
-  walk(code);
-  return out;
+  items.forEach(walk);
+  return under;
 }
 
 const NOTES: Record<Comparability, (codes: string[], version: string) => string | undefined> = {
@@ -64,12 +66,13 @@ type Scores = Map<string, Map<string, Tally[]>>; // round id -> point code (of t
  */
 function trend(versions: Version[], target: number, rounds: { id: string; versionIndex: number }[], scores: Scores) {
   const chain = versions.map((v) => v.chain);
+  const under = versions.map((v) => pointsByItem(v.items));
   const resultsOf = (from: number, code: string) =>
     rounds.map((r) => {
       const found = counterparts(chain, from, code, r.versionIndex);
       const comparable = comparability(found);
       const roundVersion = versions[r.versionIndex];
-      const points = [...new Set(found.flatMap((c) => pointsUnder(roundVersion.items, c.code)))];
+      const points = [...new Set(found.flatMap((c) => under[r.versionIndex].get(c.code) ?? []))];
       const perPoint = points.flatMap((p) => scores.get(r.id)?.get(p) ?? []);
       const note = NOTES[comparable](found.map((c) => c.code), roundVersion.version);
       return {

@@ -1,6 +1,6 @@
 import { createOffice, createTaskTemplate, createUnitWithToken, root, uniqueCode, type Office, type Unit } from './support/fixtures';
 import { expectProblem, expectStatus, type Api } from './support/http';
-import { getRound, roundBody, waitUntilIssued } from './support/rounds';
+import { getRound, roundBody, waitForRound, waitUntilIssued } from './support/rounds';
 import { submitAndAccept } from './support/tasks';
 
 // 江苏产改: two versions of one catalogue told in order. 2025 renames, splits, merges and retires
@@ -192,6 +192,16 @@ describe('catalogue versions and crosswalks', () => {
     expect(expectStatus(await province.api.post(`/rounds/${id}/units/${b.code}/tasks`, { templateCode: 'p-302' }), 201)).toMatchObject({ code: `${code}/2025/p-302` });
     expectProblem(await province.api.post(`/rounds/${id}/units/${b.code}/tasks`, { templateCode: 'p-301' }), 400, ['templateCode']);
     expect(await codes()).toEqual(pinnedTasks('2025', ['p-101', 'p-302', 'p-401']).sort());
+  });
+
+  test('when the 2024 round closes, then a task it left unaccepted counts 0 in the results instead of nothing', async () => {
+    expect(expectStatus(await province.api.post(`/rounds/${round2024}/close`), 202)).toMatchObject({ status: 'closing' });
+    await waitForRound(province.api, round2024, (r) => r.status === 'closed', 'closed');
+    const results = expectStatus(await province.api.get(`/catalogues/${code}/results`), 200);
+    const first = (c: string) => results.items.find((i: { code: string }) => i.code === c).results[0];
+    // P1 in 2024: p-101 (a 80, b 100) and p-102 (a 70, b never accepted).
+    expect(first('P1')).toMatchObject({ roundId: round2024, score: 62.5 });
+    expect(first('p-101').score).toBe(90);
   });
 
   test('when task templates are added and listed as before, then they work unchanged and the versions\' points are not among them', async () => {
