@@ -1,5 +1,6 @@
 import { createOffice, createTaskTemplate, createUnitWithToken, root, uniqueCode, type Office, type Unit } from './support/fixtures';
 import { expectProblem, expectStatus, type Api } from './support/http';
+import { waitFor } from './support/poll';
 import { getRound, roundBody, waitForRound, waitUntilIssued } from './support/rounds';
 import { submitAndAccept } from './support/tasks';
 
@@ -202,6 +203,16 @@ describe('catalogue versions and crosswalks', () => {
     // P1 in 2024: p-101 (a 80, b 100) and p-102 (a 70, b never accepted).
     expect(first('P1')).toMatchObject({ roundId: round2024, score: 62.5 });
     expect(first('p-101').score).toBe(90);
+  });
+
+  test('when a programme\'s rounds are pinned to a version, then each run launches on that version', async () => {
+    expectProblem(await province.api.post('/programmes', { title: '江苏产改年度督查', every: 'year', round: { unitCodes: [a.code], tasks: [{ templateCode: 'p-301' }], catalogue: { code, version: '2025' } } }), 400, ['tasks.0.templateCode']);
+    const programme = expectStatus(await province.api.post('/programmes', { title: '江苏产改年度督查', every: 'year', round: { unitCodes: [a.code], tasks: [{ templateCode: 'p-2m' }], catalogue: { code, version: '2025' }, closesAfterDays: 30 } }), 201);
+    expectStatus(await province.api.post(`/programmes/${programme.id}/trigger`), 202);
+    const rounds = async () => expectStatus(await province.api.get(`/programmes/${programme.id}/results`), 200).rounds as Array<{ id: string }>;
+    const [run] = await waitFor(rounds, (r) => r.length === 1, `programme ${programme.id} to launch a round`);
+    expect(await waitUntilIssued(province.api, run.id)).toMatchObject({ catalogue: { code, version: '2025' }, counts: { tasks: 1 } });
+    await province.api.post(`/programmes/${programme.id}/pause`);
   });
 
   test('when task templates are added and listed as before, then they work unchanged and the versions\' points are not among them', async () => {
