@@ -105,6 +105,22 @@ export function catalogueWhere(v: Viewer): { office: Prisma.OfficeWhereInput } {
   return { office: { OR: [{ path: pathUnder(path) }, { code: { in: path.split('/').filter(Boolean) } }] } };
 }
 
+/**
+ * A catalogue, for an office as its task templates (its own, its subtree's, its ancestors');
+ * for a unit, the catalogues of its office and the offices above it; for an observer, none.
+ */
+export async function visibleCatalogue(db: Db, v: Viewer, code: string) {
+  let where: Prisma.CatalogueWhereInput;
+  if (v.office) where = catalogueWhere(v);
+  else if (v.unit) {
+    const office = await db.office.findUniqueOrThrow({ where: { id: v.unit.officeId }, select: { path: true } });
+    where = { office: { code: { in: office.path.split('/').filter(Boolean) } } };
+  } else where = { id: NOTHING };
+  const catalogue = await db.catalogue.findFirst({ where: { AND: [{ code }, where] }, include: { office: true } });
+  if (!catalogue) throw notFound('catalogue');
+  return catalogue;
+}
+
 /** Questionnaire windows: of visible rounds; for an observer, of rounds that include its unit. */
 export function windowWhere(v: Viewer): Prisma.QuestionnaireWindowWhereInput {
   return { round: roundWhere(v) };

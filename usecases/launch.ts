@@ -30,10 +30,16 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
   });
   const tailored = Object.entries(body.unitTasks ?? {});
   const templateCodes = [...body.tasks, ...tailored.flatMap(([, t]) => t.add ?? [])].map((t) => t.templateCode);
-  const templates = new Set((await db.taskTemplate.findMany({ where: { code: { in: templateCodes }, ...catalogueWhere(launcher) }, select: { code: true } })).map((t) => t.code));
+  const pinned = body.catalogue ? await pinnedVersion(db, launcher, body.catalogue) : null;
+  if (body.catalogue && !pinned) errors.push({ path: 'catalogue.version', message: `no version ${body.catalogue.version} of a catalogue ${body.catalogue.code} you may use`, in: 'body', code: 'unknown' });
+  // In a round pinned to a catalogue version, task codes name that version's policy points.
+  const templates = pinned
+    ? new Set(pinned.points.keys())
+    : new Set((await db.taskTemplate.findMany({ where: { code: { in: templateCodes }, ...catalogueWhere(launcher) }, select: { code: true } })).map((t) => t.code));
   const today = shanghaiDate(launchedAt);
   const checkTask = (t: { templateCode: string; dueDate?: string }, path: string) => {
-    if (!templates.has(t.templateCode)) errors.push({ path: `${path}.templateCode`, message: `unknown task template ${t.templateCode}`, in: 'body', code: 'unknown' });
+    if (body.catalogue && !pinned) return;
+    if (!templates.has(t.templateCode)) errors.push({ path: `${path}.templateCode`, message: pinned ? `no policy point ${t.templateCode} with a task in ${body.catalogue!.code} ${body.catalogue!.version}` : `unknown task template ${t.templateCode}`, in: 'body', code: 'unknown' });
     if (t.dueDate && t.dueDate < today) errors.push({ path: `${path}.dueDate`, message: 'must not be in the past', in: 'body', code: 'in_the_past' });
   };
   body.tasks.forEach((t, i) => checkTask(t, `tasks.${i}`));
@@ -55,9 +61,10 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
   if (errors.length > 0) throw new InvalidInput(`${errors.length} reference(s) in the round are unknown or invalid`, errors.slice(0, 100));
 
   const windows = plan?.windows ?? (plan?.cadence ? cadenceWindows(launchedAt.getTime(), Date.parse(body.closesAt), plan.cadence.every, plan.cadence.openDays) : []);
+  const lists = pinned ? issuedAs(body, pinned.points) : body;
   const spec: RoundSpec = {
-    tasks: body.tasks,
-    ...(body.unitTasks && Object.keys(body.unitTasks).length > 0 ? { unitTasks: body.unitTasks } : {}),
+    tasks: lists.tasks,
+    ...(lists.unitTasks && Object.keys(lists.unitTasks).length > 0 ? { unitTasks: lists.unitTasks } : {}),
     escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
     rubric: body.rubric ?? RubricInput.parse({}),
     board: body.board ?? BoardRuleInput.parse({}),
@@ -66,8 +73,27 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
   };
   return {
     spec,
+    catalogueVersionId: pinned?.id ?? null,
     unitIds: body.unitCodes.map((c) => unitByCode.get(c)!),
     windows: template ? windows.map((w) => ({ templateId: template.id, opensAt: new Date(w.opensAt), closesAt: new Date(w.closesAt) })) : [],
+  };
+}
+
+/** The pinned catalogue version, if the launcher may use it, with its points' task templates by item code. */
+async function pinnedVersion(db: Db, launcher: Launcher, pin: { code: string; version: string }) {
+  const version = await db.catalogueVersion.findFirst({
+    where: { version: pin.version, catalogue: { code: pin.code, ...catalogueWhere(launcher) } },
+    include: { items: { where: { templateId: { not: null } }, select: { code: true, template: { select: { code: true } } } } },
+  });
+  return version && { id: version.id, points: new Map(version.items.map((i) => [i.code, i.template!.code])) };
+}
+
+/** The lists as issued: each policy point by its task template, so issuing reads a pinned round as any other. */
+function issuedAs(body: LaunchRoundBody, points: Map<string, string>): Pick<RoundSpec, 'tasks' | 'unitTasks'> {
+  const task = (t: { templateCode: string; dueDate?: string }) => ({ ...t, templateCode: points.get(t.templateCode)! });
+  return {
+    tasks: body.tasks.map(task),
+    unitTasks: body.unitTasks && Object.fromEntries(Object.entries(body.unitTasks).map(([unit, t]) => [unit, { ...(t.add ? { add: t.add.map(task) } : {}), ...(t.remove ? { remove: t.remove.map((r) => points.get(r) ?? r) } : {}) }])),
   };
 }
 
@@ -86,12 +112,12 @@ export async function launchRound(
   const existing = await db.round.findUnique({ where: { id } });
   if (existing) return { id, status: existing.status, created: false };
   const launchedAt = new Date();
-  const { spec, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt, deps.minObserversForUnit);
+  const { spec, catalogueVersionId, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt, deps.minObserversForUnit);
   await db.$transaction([
     db.round.create({
       data: {
         id, officeId: launcher.office.id, programmeId, title: body.title, period: body.period, spec: spec as object,
-        launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: launcher.tokenId,
+        launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: launcher.tokenId, catalogueVersionId,
       },
     }),
     db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),

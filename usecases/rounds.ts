@@ -9,12 +9,14 @@ import { cancelRoundSignal, closeRoundSignal, roundWorkflowId } from '../workflo
 import type { Actor, UseCaseContext } from './context';
 import { launchRound as launch } from './launch';
 import { roundCounts } from './roundCounts';
+import { catalogueVersionsOf } from './catalogues';
 import { taskView } from './taskView';
 
 type RoundRow = Awaited<ReturnType<typeof visibleRound>>;
 
 async function roundViews({ db }: UseCaseContext, actor: Actor, rounds: RoundRow[]) {
   const counts = await roundCounts(db, actor, rounds);
+  const pins = await catalogueVersionsOf(db, rounds);
   return rounds.map((r) => ({
     id: r.id,
     title: r.title,
@@ -24,6 +26,7 @@ async function roundViews({ db }: UseCaseContext, actor: Actor, rounds: RoundRow
     launchedAt: r.launchedAt.toISOString(),
     closesAt: r.closesAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,
+    catalogue: (r.catalogueVersionId && pins.get(r.catalogueVersionId)) ?? null,
     counts: counts.get(r.id)!,
   }));
 }

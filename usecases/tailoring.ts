@@ -5,6 +5,7 @@ import { shanghaiDate } from '../domain/time';
 import { addTaskUpdate, unitWorkflowId } from '../workflows/contracts';
 import type { Actor, UseCaseContext } from './context';
 import { openRoundOf } from './rounds';
+import { pointTemplateOf } from './catalogues';
 import { taskView } from './taskView';
 import { viaWorkflow } from './workflowErrors';
 
@@ -18,7 +19,9 @@ export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: st
   const round = await openRoundOf(ctx, actor, roundId);
   const unit = await visibleUnit(db, actor, unitCode);
   if (!(await db.roundUnit.findUnique({ where: { roundId_unitId: { roundId: round.id, unitId: unit.id } } }))) throw notFound('unit');
-  const template = await db.taskTemplate.findFirst({ where: { code: body.templateCode, ...catalogueWhere(actor) }, select: { code: true } });
+  const template = round.catalogueVersionId
+    ? await pointTemplateOf(db, round.catalogueVersionId, body.templateCode).then((code) => (code === null ? null : { code }))
+    : await db.taskTemplate.findFirst({ where: { code: body.templateCode, ...catalogueWhere(actor) }, select: { code: true } });
   const errors = [
     ...(template ? [] : [{ path: 'templateCode', message: `unknown task template ${body.templateCode}`, in: 'body' as const, code: 'unknown' }]),
     ...(body.dueDate && body.dueDate < shanghaiDate(Date.now()) ? [{ path: 'dueDate', message: 'must be today or later', in: 'body' as const, code: 'in_the_past' }] : []),
@@ -27,7 +30,7 @@ export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: st
   const result = await viaWorkflow(() =>
     ctx.client.workflow
       .getHandle(unitWorkflowId(round.id, unit.code))
-      .executeUpdate(addTaskUpdate, { args: [{ templateCode: body.templateCode, dueDate: body.dueDate, actor: actor.actor }] }),
+      .executeUpdate(addTaskUpdate, { args: [{ templateCode: template!.code, dueDate: body.dueDate, actor: actor.actor }] }),
   );
   return taskView(await visibleTask(db, actor, result.taskId));
 }

@@ -4,6 +4,7 @@ import { COMPONENTS, DEFAULT_RUBRIC } from '../scoring';
 import { DEFAULT_CONTRADICTION_RULE } from '../questionnaire';
 import { DIMENSIONS, ESCALATION_LEVELS, ROUND_STATUSES, TASK_STATUSES } from '../vocabulary';
 import { CadenceInput } from './questionnaires';
+import { CataloguePin } from './catalogues';
 import { Code, DateString, Instant, Name, Page, text, textPattern, z } from './common';
 
 const unique = <T>(items: T[]) => new Set(items).size === items.length;
@@ -125,6 +126,7 @@ export const RoundBodyBase = z.object({
     .min(1)
     .max(200)
     .refine((ts) => unique(ts.map((t) => t.templateCode)), 'a template may appear once per round'),
+  catalogue: CataloguePin.optional(),
   unitTasks: UnitTasksInput.optional(),
   escalationPolicy: EscalationPolicyInput.optional(),
   questionnaire: QuestionnairePlanInput.optional(),
@@ -172,6 +174,7 @@ export const RoundView = z
     launchedAt: z.string(),
     closesAt: z.string(),
     closedAt: z.string().nullable(),
+    catalogue: z.object({ code: z.string(), version: z.string() }).nullable().openapi({ description: 'The catalogue version the round was launched with' }),
     counts: RoundCounts,
   })
   .openapi('Round');

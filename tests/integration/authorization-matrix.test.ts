@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { buildWorld, CALLERS, OBSERVERS, OFFICES, ROUNDS, sees, startHookSink, UNITS, type CallerKey, type Thing, type World } from './support/authzWorld';
+import { buildWorld, CATALOGUE_ITEMS, CALLERS, OBSERVERS, OFFICES, ROUNDS, sees, startHookSink, UNITS, type CallerKey, type Thing, type World } from './support/authzWorld';
 import { sql } from './support/db';
 import { request, type Reply } from './support/http';
 
@@ -41,6 +41,7 @@ const SUBTREE_OF_OWNER = (ok: number) => [ok, ok, 404, 404, 403, 403, 403, 403, 
 const ROUND_READ = [200, 200, 404, 200, 200, 200, 404, 403, 403];
 const ROUND_READ_OFFICE = [200, 200, 404, 200, 403, 403, 403, 403, 403];
 const U1_READ = [200, 200, 404, 404, 200, 404, 404, 403, 403];
+const CATALOGUE_READ = [200, 200, 404, 200, 403, 403, 403, 403, 403];
 const OBSERVER_ONLY = [403, 403, 403, 403, 403, 403, 403, 200, 200];
 
 //                                              owner parent sibling child unit neighbourUnit otherUnit observer otherObserver
@@ -92,6 +93,22 @@ const MATRIX: Record<string, Endpoint> = {
     state: countBy('questionnaire_templates', 'code'),
   },
   'GET /questionnaire-templates': { expect: OFFICE_READ, req: () => ({ path: '/questionnaire-templates' }) },
+  'POST /catalogues': {
+    expect: OFFICE_CREATE,
+    req: () => ({ path: '/catalogues', body: { code: fresh('ncat'), title: '新任务清单' } }),
+    state: countBy('catalogues', 'code'),
+  },
+  'GET /catalogues': { expect: OFFICE_READ, req: () => ({ path: '/catalogues' }) },
+  // The owner's catalogue: its subtree and the offices above it read it; the owner and those above it publish.
+  'POST /catalogues/{code}/versions': {
+    expect: [201, 201, 404, 403, 403, 403, 403, 403, 403],
+    req: (w) => ({ path: `/catalogues/${w.catalogue}/versions`, body: { version: fresh('v'), items: CATALOGUE_ITEMS } }),
+    state: (w) => one('SELECT count(*)::int AS n FROM catalogue_versions v JOIN catalogues c ON c.id = v.catalogue_id WHERE c.code = $1', [w.catalogue]),
+  },
+  'GET /catalogues/{code}/versions/{version}': { expect: CATALOGUE_READ, req: (w) => ({ path: `/catalogues/${w.catalogue}/versions/v1` }) },
+  'GET /catalogues/{code}/versions/{version}/crosswalk': { expect: CATALOGUE_READ, req: (w) => ({ path: `/catalogues/${w.catalogue}/versions/v1/crosswalk` }) },
+  'GET /catalogues/{code}/results': { expect: CATALOGUE_READ, req: (w) => ({ path: `/catalogues/${w.catalogue}/results` }) },
+  'GET /units/{code}/trend': { expect: U1_READ, req: (w) => ({ path: `/units/${w.units.u1.code}/trend?catalogue=${w.catalogue}` }) },
 
   'POST /rounds': {
     expect: [202, 202, 400, 400, 403, 403, 403, 403, 403],
@@ -359,7 +376,7 @@ describe('who sees what in lists, counts and exports', () => {
   });
 
   test.each(offices)('when the %s office lists templates, programmes and webhooks, then it gets its own, its subtree\'s and (templates) those above it', async (caller) => {
-    const templates = [...codes(await get(caller, '/task-templates')), ...codes(await get(caller, '/questionnaire-templates'))];
+    const templates = [...codes(await get(caller, '/task-templates')), ...codes(await get(caller, '/questionnaire-templates')), ...codes(await get(caller, '/catalogues'))];
     expect(ofWorld(templates, 'catalogue')).toEqual(visible(caller, 'catalogue'));
     const owned = [...codes(await get(caller, '/programmes'), 'id'), ...codes(await get(caller, '/webhooks'), 'id')];
     expect(ofWorld(owned, 'owned')).toEqual(visible(caller, 'owned'));

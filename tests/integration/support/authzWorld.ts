@@ -127,6 +127,13 @@ export function sees(caller: CallerKey, t: Thing, address = false): boolean {
   }
 }
 
+/** A programme, a measure and a policy point with a task: the smallest whole catalogue version. */
+export const CATALOGUE_ITEMS = [
+  { code: 'P1', level: 'programme', title: '政治建设工程' },
+  { code: 'M1', level: 'measure', parentCode: 'P1', title: '加强思想政治引领' },
+  { code: 'p1', level: 'point', parentCode: 'M1', title: '职工思想政治工作进班组', task: { category: '思想引领', evidence: [], weight: 10, dueWorkingDays: 10 } },
+];
+
 export interface Person {
   code: string;
   name: string;
@@ -140,6 +147,8 @@ export interface World {
   observers: Record<ObserverKey, Person>;
   /** Task template codes of the owner (ta..tf) and the sibling (ts). */
   templates: Record<'ta' | 'tb' | 'tc' | 'td' | 'te' | 'tf' | 'tg' | 'th' | 'ts', string>;
+  /** A versioned catalogue of the owner office, with one published version `v1`. */
+  catalogue: string;
   questionnaires: Record<'qa' | 'qs', string>;
   rounds: Record<RoundKey, string>;
   windows: { w: string; ws: string };
@@ -182,6 +191,7 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   const observers = Object.fromEntries(OBSERVERS.map((k) => [k, { code: `O${k.toUpperCase().padEnd(3, 'Z')}${run}`, name: `观察员 O${k.toUpperCase().padEnd(3, 'Z')}${run}` }])) as World['observers'];
   const templates = Object.fromEntries((['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th', 'ts'] as const).map((k) => [k, `T${k.toUpperCase()}${run}`])) as World['templates'];
   const questionnaires = { qa: `QQA${run}`, qs: `QQS${run}` };
+  const catalogue = `CAT${run}`;
   const secret = `绝密意见S${run}`;
 
   const parent = api(await runCli(['init', '--office', offices.parent.code, '--name', offices.parent.name], stack().env.DATABASE_URL));
@@ -213,6 +223,8 @@ export async function buildWorld(hookUrl: string): Promise<World> {
     const by = k === 'ts' ? sibling : owner;
     expectStatus(await by.post('/task-templates', { code: templates[k], category: '思想引领', title: `任务 ${templates[k]}`, evidence: [], weight: 10, dueWorkingDays: 10 }), 201);
   }
+  expectStatus(await owner.post('/catalogues', { code: catalogue, title: `产改任务清单 ${catalogue}` }), 201);
+  expectStatus(await owner.post(`/catalogues/${catalogue}/versions`, { version: 'v1', items: CATALOGUE_ITEMS }), 201);
   for (const [k, by] of [['qa', owner], ['qs', sibling]] as const) {
     expectStatus(await by.post('/questionnaire-templates', { code: questionnaires[k], title: `问卷 ${questionnaires[k]}`, questions: QUESTIONS }), 201);
   }
@@ -300,10 +312,11 @@ export async function buildWorld(hookUrl: string): Promise<World> {
     { kind: 'catalogue', office: 'sibling', text: templates.ts },
     { kind: 'catalogue', office: 'owner', text: questionnaires.qa },
     { kind: 'catalogue', office: 'sibling', text: questionnaires.qs },
+    { kind: 'catalogue', office: 'owner', text: catalogue },
   ];
 
   return {
-    run, period, offices, units, observers, templates, questionnaires, rounds, windows, tasks, submissions, programmes, webhooks, secret, hookUrl, things,
+    run, period, offices, units, observers, templates, questionnaires, catalogue, rounds, windows, tasks, submissions, programmes, webhooks, secret, hookUrl, things,
     spareRounds: { close: [spare[0], spare[1]], cancel: [spare[2], spare[3]] },
     tokens: {
       owner: owner.token, parent: parent.token, sibling: sibling.token, child: child.token, unit: u1.token, neighbourUnit: uk.token, otherUnit: us.token,
