@@ -72,7 +72,7 @@ function issuesOf(error: z.ZodError, where: FieldError['in']): FieldError[] {
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input; errors[] names each field',
-  401: 'Missing or unknown token',
+  401: 'Missing or unknown token or session (UNAUTHENTICATED), or a wrong username or password (LOGIN_FAILED)',
   403: 'The role may not take this action (FORBIDDEN, ROLE_FORBIDDEN), or a session\'s change lacks X-CSRF-Token (CSRF_MISSING, CSRF_INVALID)',
   429: 'Too many failed attempts; Retry-After says when to try again',
   404: 'Not found or not visible to the caller',
