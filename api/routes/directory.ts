@@ -1,10 +1,12 @@
-import { CreateObserverBody, CreateOfficeBody, CreateTokenBody, CreateUnitBody, ListObserversQuery, ListUnitsQuery, ObserverView, OfficeView, TokenView, UnitView } from '../../domain/schemas/directory';
-import { z } from '../../domain/schemas/common';
+import { CreateObserverBody, CreateOfficeBody, CreateTokenBody, CreateUnitBody, ListObserversQuery, ListUnitsQuery, ObserverLinkSheetView, ObserverLinkView, ObserverView, OfficeView, TokenView, UnitView } from '../../domain/schemas/directory';
+import { Code, z } from '../../domain/schemas/common';
 import { CAPABILITIES, PERSON_ROLES, PRINCIPAL_KINDS } from '../../domain/vocabulary';
 import type { UseCaseContext } from '../../usecases/context';
 import { createObserver, createOffice, createUnit, listObservers, listOffices, listUnits } from '../../usecases/directory';
+import { issueObserverLink, issueUnitObserverLinks } from '../../usecases/observerLinks';
 import { mintTokenFor } from '../../usecases/people';
 import { whoAmI } from '../../usecases/records';
+import { publicBase } from '../publicUrl';
 import type { Routes } from '../route';
 
 export const MeView = z
@@ -54,5 +56,15 @@ export function directoryRoutes(routes: Routes, ctx: UseCaseContext) {
     .add({
       method: 'post', path: '/tokens', summary: 'Mint a token for a unit, an observer or an office below yours, with a label, an office role and an expiry; the secret is shown once', tags: ['Directory'], roles: ['office'], act: 'admin', body: CreateTokenBody, status: 201, response: TokenView,
       handler: ({ body, principal }) => mintTokenFor(ctx, principal, body),
+    })
+    .add({
+      method: 'post', path: '/observers/{code}/link', summary: "Issue an observer's personal link (the previous one stops working)", tags: ['Directory'], roles: ['office'], act: 'admin',
+      params: z.object({ code: Code }), status: 201, response: ObserverLinkView,
+      handler: ({ params, principal, req }) => issueObserverLink(ctx, principal, params.code, publicBase(ctx.config, req)),
+    })
+    .add({
+      method: 'post', path: '/units/{code}/observer-links', summary: "New personal links, with QR codes, for every observer of a unit: a sheet to print", tags: ['Directory'], roles: ['office'], act: 'admin',
+      params: z.object({ code: Code }), status: 201, response: ObserverLinkSheetView,
+      handler: ({ params, principal, req }) => issueUnitObserverLinks(ctx, principal, params.code, publicBase(ctx.config, req)),
     });
 }

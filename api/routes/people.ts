@@ -1,13 +1,10 @@
-import type { Request } from 'express';
 import { CreatePersonBody, CsrfView, InvitationParams, InvitationView, LoginBody, PasswordBody, PersonView, PrincipalView, TokenListView } from '../../domain/schemas/people';
 import { IdParams, z } from '../../domain/schemas/common';
 import type { UseCaseContext } from '../../usecases/context';
 import { acceptInvitation, createPerson, deactivatePerson, listPeople, listTokens, reinvitePerson, revokeToken } from '../../usecases/people';
 import { csrfToken, signIn, signOut } from '../../usecases/signIn';
+import { publicBase } from '../publicUrl';
 import type { Routes } from '../route';
-
-/** The origin invitation links point at: the configured public address, else the request's own. */
-const originOf = (ctx: UseCaseContext, req: Request) => ctx.config.DUBAN_PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
 
 export function peopleRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
@@ -36,7 +33,7 @@ export function peopleRoutes(routes: Routes, ctx: UseCaseContext) {
     .add({
       method: 'post', path: '/people', summary: 'Add a person to an office or unit of your subtree; returns their one-time invitation link', tags: ['People'], roles: ['office'], act: 'admin',
       body: CreatePersonBody, status: 201, response: InvitationView, errors: [409],
-      handler: ({ body, principal, req }) => createPerson(ctx, principal, body, originOf(ctx, req)),
+      handler: ({ body, principal, req }) => createPerson(ctx, principal, body, publicBase(ctx.config, req)),
     })
     .add({
       method: 'get', path: '/people', summary: 'People of your subtree (never their passwords)', tags: ['People'], roles: ['office'], response: z.array(PersonView),
@@ -49,7 +46,7 @@ export function peopleRoutes(routes: Routes, ctx: UseCaseContext) {
     .add({
       method: 'post', path: '/people/{id}/invitation', summary: 'A new invitation link: the old password stops working and sessions end', tags: ['People'], roles: ['office'], act: 'admin', params: IdParams,
       status: 201, response: InvitationView,
-      handler: ({ params, principal, req }) => reinvitePerson(ctx, principal, params.id, originOf(ctx, req)),
+      handler: ({ params, principal, req }) => reinvitePerson(ctx, principal, params.id, publicBase(ctx.config, req)),
     })
     .add({
       method: 'get', path: '/tokens', summary: 'Tokens of your subtree\'s offices, units and observers (never their secrets)', tags: ['Directory'], roles: ['office'], response: z.array(TokenListView),

@@ -36,3 +36,27 @@ export const ObserverView = z
 export const ListObserversQuery = z.object({ unitCode: Code.optional() });
 
 export { CreateTokenBody, TokenView } from './people';
+
+export const ObserverLinkView = z
+  .object({
+    observerCode: z.string(),
+    url: z.string().openapi({ description: "The observer's personal link; opening it signs them in to their questionnaires only" }),
+    token: z.string().openapi({ description: "The link's last path segment: the observer's bearer token. Shown once; the previous link stops working" }),
+    issuedAt: z.string(),
+  })
+  .openapi('ObserverLink');
+
+export const ObserverLinkSheetView = z
+  .object({
+    unitCode: z.string(),
+    unitName: z.string(),
+    officeName: z.string(),
+    links: z.array(
+      ObserverLinkView.extend({
+        observerName: z.string(),
+        unitCode: z.string(),
+        qrSvg: z.string().openapi({ description: 'The link as a QR code, an SVG document' }),
+      }),
+    ),
+  })
+  .openapi('ObserverLinkSheet');

@@ -10,6 +10,9 @@ let browser: Browser;
 let city: Office;
 let observerToken: string;
 let windowId: string;
+let cityToken: string;
+let unitCode: string;
+let observerCode: string;
 const questionnaireTitle = `改革观察员季度问卷 ${Date.now().toString(36)}`;
 
 const QUESTIONS = [
@@ -33,8 +36,11 @@ async function answer(page: Page) {
 
 beforeAll(async () => {
   city = await createOffice(root(), 'city');
+  cityToken = city.api.token!;
   const unit = await createUnit(city.api, city.code);
+  unitCode = unit.code;
   const observer = uniqueCode('obs');
+  observerCode = observer;
   expectStatus(await city.api.post('/observers', { code: observer, name: '王建国', role: 'model_worker', unitCode: unit.code }), 201);
   observerToken = await mintToken(city.api, 'observer', observer);
   const questionnaire = uniqueCode('q');
@@ -95,6 +101,39 @@ describe('the observer questionnaire', () => {
     await card.waitFor();
     expect(await card.locator('form').count()).toBe(0);
     expect(await card.textContent()).toContain('已提交');
+    expect(browser.problems).toEqual([]);
+  });
+
+  test("when an office prints a unit's personal links and the observer opens theirs, then the questionnaire opens with no token to type, and an older link says it has been replaced", async () => {
+    const office = await browser.open();
+    await signIn(office, cityToken);
+    await office.goto(`/#/office/units/${encodeURIComponent(unitCode)}/links`);
+    await office.getByRole('button', { name: '生成二维码' }).click();
+    const card = office.locator(`.link-card[data-observer="${observerCode}"]`);
+    await card.waitFor();
+    expect(await card.locator('h2').textContent()).toBe('王建国');
+    // The QR code is an image the browser could decode and lay out.
+    expect(await card.locator('img.qr').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    const url = (await card.locator('.link-url').textContent())!;
+    expect(url).toMatch(/#\/o\/dbn_[\w-]+$/);
+    await shot(office, 'observer-links-sheet');
+    await office.setViewportSize({ width: 390, height: 844 });
+    await shot(office, 'observer-links-sheet-phone');
+    await office.setViewportSize({ width: 1280, height: 860 });
+
+    // The observer's phone: a tab of its own, nothing typed.
+    const phone = await browser.context.newPage();
+    await phone.goto(url);
+    await phone.waitForURL(/#\/observer$/);
+    await phone.getByRole('region', { name: questionnaireTitle }).waitFor();
+    expect(phone.url()).not.toContain('dbn_');
+
+    // A new link replaces it: opening the old one again explains why it no longer works.
+    expectStatus(await city.api.post(`/observers/${observerCode}/link`), 201);
+    const later = await browser.context.newPage();
+    await later.goto(url);
+    await later.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await later.locator('.alert').first().textContent()).toContain('此链接已失效');
     expect(browser.problems).toEqual([]);
   });
 });

@@ -111,6 +111,16 @@ const MATRIX: Record<string, Endpoint> = {
     state: countBy('observers', 'code'),
   },
   'GET /observers': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/observers?unitCode=${w.units.u1.code}` }) },
+  'POST /observers/{code}/link': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w) => ({ path: `/observers/${w.observers.o1b.code}/link` }),
+    state: (w) => one('SELECT link_token_id FROM observers WHERE code = $1', [w.observers.o1b.code]),
+  },
+  'POST /units/{code}/observer-links': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w) => ({ path: `/units/${w.units.u1.code}/observer-links` }),
+    state: (w) => sql('SELECT o.code, o.link_token_id FROM observers o JOIN units u ON u.id = o.unit_id WHERE u.code = $1 ORDER BY o.code', [w.units.u1.code]),
+  },
   'POST /tokens': {
     expect: SUBTREE_OF_OWNER(201),
     req: (w) => ({ path: '/tokens', body: { kind: 'unit', code: w.units.u1.code } }),
@@ -361,7 +371,7 @@ function withUnknowns(caller: CallerKey, req: Req): { req: Req; swaps: Array<[st
  */
 const NEEDS: Record<string, 'admin' | 'supervisor'> = {
   ...Object.fromEntries([
-    'POST /offices', 'POST /units', 'POST /observers', 'POST /tokens', 'POST /tokens/{id}/revoke', 'POST /people', 'POST /people/{id}/deactivate', 'POST /people/{id}/invitation',
+    'POST /offices', 'POST /units', 'POST /observers', 'POST /observers/{code}/link', 'POST /units/{code}/observer-links', 'POST /tokens', 'POST /tokens/{id}/revoke', 'POST /people', 'POST /people/{id}/deactivate', 'POST /people/{id}/invitation',
     'POST /task-templates', 'POST /questionnaire-templates', 'POST /webhooks', 'POST /webhooks/{id}/deactivate', 'POST /webhooks/{id}/ping', 'POST /imports', 'PUT /calendar/{year}',
   ].map((k) => [k, 'admin' as const])),
   ...Object.fromEntries([

@@ -8,6 +8,7 @@ import { observerPage } from './observer.js';
 import { roundsPage } from './office.js';
 import { boardPage } from './board.js';
 import { unitRoundPage } from './round.js';
+import { observerLinksPage } from './links.js';
 import { signInPage } from './signin.js';
 import { errorBox } from './ui.js';
 import { unitPage } from './unit.js';
@@ -20,6 +21,7 @@ const ROUTES = [
   [/^#\/office\/rounds\/([0-9a-f-]{36})\/units\/([^/]+)$/, 'office', unitRoundPage],
   [/^#\/office\/rounds\/([0-9a-f-]{36})\/evaluation$/, 'office', evaluationPage],
   [/^#\/office\/calendar\/(\d{4})$/, 'office', calendarPage],
+  [/^#\/office\/units\/([^/]+)\/links$/, 'office', observerLinksPage],
   [/^#\/unit$/, 'unit', unitPage],
   [/^#\/observer$/, 'observer', observerPage],
 ];
@@ -44,8 +46,26 @@ export function signedIn(principal) {
   location.hash = HOME[principal.kind];
 }
 
+/**
+ * An observer's personal link (#/o/<token>, or ?token=): the token becomes this tab's session and
+ * leaves the address bar at once, so it is neither bookmarked by accident nor shown over a shoulder.
+ */
+function arriveByLink() {
+  const fromHash = /^#\/o\/([\w-]+)$/.exec(location.hash)?.[1];
+  const fromQuery = new URLSearchParams(location.search).get('token');
+  const token = fromHash ?? fromQuery;
+  if (!token) return false;
+  session.set(token);
+  me = null;
+  history.replaceState(null, '', `${location.pathname}#/observer`);
+  return true;
+}
+let arrivedByLink = arriveByLink();
+
 whenUnauthorized(() => {
-  if (location.hash !== '#/signin') signOut('登录已失效或令牌无效，请重新登录。');
+  if (location.hash === '#/signin') return;
+  signOut(arrivedByLink ? '此链接已失效，可能已有新的链接。请向产改办索取新的二维码。' : '登录已失效或令牌无效，请重新登录。');
+  arrivedByLink = false;
 });
 
 function header() {
@@ -90,5 +110,8 @@ function show(seq, node) {
   title?.focus({ preventScroll: true });
 }
 
-window.addEventListener('hashchange', () => void render());
+window.addEventListener('hashchange', () => {
+  if (arriveByLink()) arrivedByLink = true;
+  void render();
+});
 void render();

@@ -121,7 +121,7 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
   };
 
   return h('div', {},
-    pageTitle(`${unitNames.get(code) ?? code}`, row ? h('span', { class: `light light-${row.light}` }, LIGHT[row.light]) : null, roundStatusBadge(round.status), h('button', { type: 'button', class: 'btn', onclick: noticeDoc }, '下载督办单（Word）')),
+    pageTitle(`${unitNames.get(code) ?? code}`, row ? h('span', { class: `light light-${row.light}` }, LIGHT[row.light]) : null, roundStatusBadge(round.status), h('button', { type: 'button', class: 'btn', onclick: noticeDoc }, '下载督办单（Word）'), h('a', { class: 'btn', href: `#/office/units/${encodeURIComponent(code)}/links` }, '观察员二维码')),
     h('p', { class: 'meta' }, `${round.title} · 期次 ${round.period} · ${round.closedAt ? `结束 ${dateTime(round.closedAt)}` : `截止 ${dateTime(round.closesAt)}`}`),
     roundTabs(id, 'unit'),
     notice,
