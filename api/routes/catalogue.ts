@@ -13,7 +13,7 @@ import type { Routes } from '../route';
 export function catalogueRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
     .add({
-      method: 'post', path: '/task-templates', summary: 'Add a task template to the catalogue', tags: ['Catalogue'], roles: ['office'], body: CreateTaskTemplateBody, status: 201, response: TaskTemplateView, errors: [409],
+      method: 'post', path: '/task-templates', summary: 'Add a task template to the catalogue', tags: ['Catalogue'], roles: ['office'], act: 'admin', body: CreateTaskTemplateBody, status: 201, response: TaskTemplateView, errors: [409],
       handler: ({ body, principal }) => createTaskTemplate(ctx, principal, body),
     })
     .add({
@@ -21,7 +21,7 @@ export function catalogueRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ principal }) => listTaskTemplates(ctx, principal),
     })
     .add({
-      method: 'post', path: '/catalogues', summary: 'Start a versioned catalogue (programmes → measures → policy points)', tags: ['Catalogue'], roles: ['office'], body: CreateCatalogueBody, status: 201, response: CatalogueView, errors: [409],
+      method: 'post', path: '/catalogues', summary: 'Start a versioned catalogue (programmes → measures → policy points)', tags: ['Catalogue'], roles: ['office'], act: 'admin', body: CreateCatalogueBody, status: 201, response: CatalogueView, errors: [409],
       handler: ({ body, principal }) => createCatalogue(ctx, principal, body),
     })
     .add({
@@ -29,7 +29,7 @@ export function catalogueRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ principal }) => listCatalogues(ctx, principal),
     })
     .add({
-      method: 'post', path: '/catalogues/{code}/versions', tags: ['Catalogue'], roles: ['office'], params: CatalogueParams, body: PublishVersionBody, status: 201, response: CatalogueVersionView, errors: [409],
+      method: 'post', path: '/catalogues/{code}/versions', tags: ['Catalogue'], roles: ['office'], act: 'admin', params: CatalogueParams, body: PublishVersionBody, status: 201, response: CatalogueVersionView, errors: [409],
       summary: 'Publish a whole version; after the first, with the crosswalk from the version before (an item left out whose code survives is `same`). Versions never change',
       handler: ({ params, body, principal }) => publishVersion(ctx, principal, params.code, body),
     })

@@ -175,6 +175,7 @@ export const RoundView = z
     closesAt: z.string(),
     closedAt: z.string().nullable(),
     catalogue: z.object({ code: z.string(), version: z.string() }).nullable().openapi({ description: 'The catalogue version the round was launched with' }),
+    launchedBy: z.string().nullable().openapi({ description: 'Who launched it: "person:<username>", an office token\'s "office:<code>", or "schedule" for a programme' }),
     counts: RoundCounts,
   })
   .openapi('Round');

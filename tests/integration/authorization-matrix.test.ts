@@ -13,8 +13,11 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 interface Req {
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
+  /** For a person: another session of theirs to call with. */
+  session?: { cookie: string; csrf: string };
 }
-type Judged = Exclude<CallerKey, 'anonymous' | 'revoked'>;
+type Judged = Exclude<CallerKey, 'anonymous' | 'revoked' | 'ownerAdmin' | 'ownerSupervisor' | 'ownerViewer' | 'unitContact'>;
 const JUDGED: Judged[] = ['owner', 'parent', 'sibling', 'child', 'unit', 'neighbourUnit', 'otherUnit', 'observer', 'otherObserver'];
 
 interface Endpoint {
@@ -24,6 +27,8 @@ interface Endpoint {
   req: (w: World, c: CallerKey, allowed: boolean) => Req;
   /** For a change: what a refused call must leave as it was. */
   state?: (w: World, req: Req) => Promise<unknown>;
+  /** What callers without valid credentials get, for the routes that need none (default 401). */
+  unauthenticated?: number;
 }
 
 let serial = 0;
@@ -32,8 +37,11 @@ const fresh = (prefix: string) => `${prefix}${randomBytes(3).toString('hex')}${+
 const one = async (text: string, params: unknown[]) => (await sql(text, params))[0];
 /** How many rows of `table` carry the value the request sent in `column`. */
 const countBy = (table: string, column: string) => (_w: World, req: Req) => one(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`, [(req.body as Record<string, unknown>)[column]]);
-/** Index 0 for the owner, 1 for the parent: the two callers allowed to change the owner's things. */
-const slot = (c: CallerKey) => (c === 'owner' ? 0 : 1);
+/**
+ * Index 0 for the owner, 1 for the parent, 2 for a person of the owner office: the callers allowed
+ * to change the owner's things (admin and supervisor never both may, so they share one).
+ */
+const slot = (c: CallerKey) => (c === 'owner' ? 0 : c === 'parent' ? 1 : 2);
 
 const OFFICE_READ = [200, 200, 200, 200, 403, 403, 403, 403, 403];
 const OFFICE_CREATE = [201, 201, 201, 201, 403, 403, 403, 403, 403];
@@ -43,10 +51,49 @@ const ROUND_READ_OFFICE = [200, 200, 404, 200, 403, 403, 403, 403, 403];
 const U1_READ = [200, 200, 404, 404, 200, 404, 404, 403, 403];
 const CATALOGUE_READ = [200, 200, 404, 200, 403, 403, 403, 403, 403];
 const OBSERVER_ONLY = [403, 403, 403, 403, 403, 403, 403, 200, 200];
+const EVERYONE = (status: number) => Array<number>(9).fill(status);
+/** A client address of its own for each sign-in attempt, so the failures here never lock out another test's address. */
+const address = () => `10.${randomBytes(3).join('.')}`;
 
 //                                              owner parent sibling child unit neighbourUnit otherUnit observer otherObserver
 const MATRIX: Record<string, Endpoint> = {
   'GET /me': { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200], req: () => ({ path: '/me' }) },
+
+  // Signing in needs no credentials: a wrong password is the same 401 whoever sends it.
+  'POST /auth/login': {
+    expect: EVERYONE(401), unauthenticated: 401,
+    req: () => ({ path: '/auth/login', body: { username: fresh('nobody'), password: 'Wrong-password-42' }, headers: { 'x-forwarded-for': address() } }),
+    state: () => one('SELECT count(*)::int AS n FROM sessions', []),
+  },
+  'POST /auth/invitations/{token}': {
+    expect: EVERYONE(400), unauthenticated: 400,
+    req: () => ({ path: `/auth/invitations/${randomBytes(32).toString('base64url')}`, body: { password: 'short' } }),
+  },
+  // A person signs out of a spare session, so the one the other rows use stays open.
+  'POST /auth/logout': { expect: EVERYONE(204), req: (w, c) => ({ path: '/auth/logout', ...(w.sessions[c] ? { session: w.sessions[c].spare } : {}) }) },
+  'GET /auth/csrf': { expect: EVERYONE(200), req: () => ({ path: '/auth/csrf' }) },
+  'POST /people': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w) => ({ path: '/people', body: { name: '新同事', username: fresh('np'), role: 'supervisor', officeCode: w.offices.owner.code } }),
+    state: countBy('people', 'username'),
+  },
+  'GET /people': { expect: OFFICE_READ, req: () => ({ path: '/people' }) },
+  'POST /people/{id}/deactivate': {
+    expect: SUBTREE_OF_OWNER(200),
+    req: (w) => ({ path: `/people/${w.people.owner}/deactivate` }),
+    state: (w) => one('SELECT active FROM people WHERE id = $1', [w.people.owner]),
+  },
+  'POST /people/{id}/invitation': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w) => ({ path: `/people/${w.people.owner}/invitation` }),
+    state: (w) => one('SELECT count(*)::int AS n FROM invitations WHERE person_id = $1', [w.people.owner]),
+  },
+  'GET /tokens': { expect: OFFICE_READ, req: () => ({ path: '/tokens' }) },
+  'POST /tokens/{id}/revoke': {
+    expect: SUBTREE_OF_OWNER(200),
+    req: (w) => ({ path: `/tokens/${w.spareToken}/revoke` }),
+    state: (w) => one('SELECT revoked_at FROM api_tokens WHERE id = $1', [w.spareToken]),
+  },
   'POST /offices': {
     expect: SUBTREE_OF_OWNER(201),
     req: (w) => ({ path: '/offices', body: { code: fresh('nof'), name: '新设县产改办', level: 'county', parentCode: w.offices.owner.code } }),
@@ -136,7 +183,8 @@ const MATRIX: Record<string, Endpoint> = {
   'GET /me/tasks': { expect: [403, 403, 403, 403, 200, 200, 200, 403, 403], req: () => ({ path: '/me/tasks' }) },
   'POST /tasks/{id}/submissions': {
     expect: [403, 403, 403, 403, 201, 404, 404, 403, 403],
-    req: (w) => ({ path: `/tasks/${w.tasks.r.u1.tb}/submissions`, body: { summary: '已按期完成', evidence: [{ kind: 'summary', title: '工作总结' }] } }),
+    // The unit's contact reports another task of the same unit: the unit's token reported this one.
+    req: (w, c) => ({ path: `/tasks/${c === 'unitContact' ? w.tasks.rs.tl : w.tasks.r.u1.tb}/submissions`, body: { summary: '已按期完成', evidence: [{ kind: 'summary', title: '工作总结' }] } }),
     state: (w) => one('SELECT t.status, (SELECT count(*)::int FROM submissions s WHERE s.task_id = t.id) AS n FROM tasks t WHERE t.id = $1', [w.tasks.r.u1.tb]),
   },
   'GET /submissions/{id}': { expect: U1_READ, req: (w) => ({ path: `/submissions/${w.submissions.u1}` }) },
@@ -152,7 +200,7 @@ const MATRIX: Record<string, Endpoint> = {
   },
   'POST /tasks/{id}/waive': {
     expect: SUBTREE_OF_OWNER(200),
-    req: (w, c, allowed) => ({ path: `/tasks/${allowed ? [w.tasks.rs.tg, w.tasks.rs.th][slot(c)] : w.tasks.rs.tf}/waive`, body: { reason: '试点调整' } }),
+    req: (w, c, allowed) => ({ path: `/tasks/${allowed ? [w.tasks.rs.tg, w.tasks.rs.th, w.tasks.rs.tj][slot(c)] : w.tasks.rs.tf}/waive`, body: { reason: '试点调整' } }),
     state: (w) => one('SELECT status FROM tasks WHERE id = $1', [w.tasks.rs.tf]),
   },
 
@@ -231,7 +279,7 @@ const MATRIX: Record<string, Endpoint> = {
   },
   'POST /rounds/{id}/units/{code}/tasks': {
     expect: SUBTREE_OF_OWNER(201),
-    req: (w, c, allowed) => ({ path: `/rounds/${w.rounds.rs}/units/${w.units.u1.code}/tasks`, body: { templateCode: allowed ? [w.templates.ta, w.templates.tb][slot(c)] : w.templates.ta } }),
+    req: (w, c, allowed) => ({ path: `/rounds/${w.rounds.rs}/units/${w.units.u1.code}/tasks`, body: { templateCode: allowed ? [w.templates.ta, w.templates.tb, w.templates.tk][slot(c)] : w.templates.ta } }),
     state: (w) => one('SELECT count(*)::int AS n FROM tasks WHERE round_id = $1', [w.rounds.rs]),
   },
 
@@ -295,7 +343,12 @@ afterAll(async () => {
   await closeSink?.();
 });
 
-const call = (method: string, req: Req, token?: string) => request(method, `/api/v1${req.path}`, { token, body: formOf(req.body) });
+/** A request as `caller`: its bearer token, or for a person its session cookie (and X-CSRF-Token on a change). */
+function call(method: string, req: Req, caller: CallerKey) {
+  const session = req.session ?? w.sessions[caller];
+  const cookie = session ? { cookie: session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': session.csrf }) } : {};
+  return request(method, `/api/v1${req.path}`, { token: w.tokens[caller], body: formOf(req.body), headers: { ...cookie, ...req.headers } });
+}
 
 /** A reply as text to scan: JSON and CSV as they are, a workbook as the values of all its cells, a Word document as its text. */
 async function readable(reply: Reply): Promise<string> {
@@ -328,12 +381,39 @@ function withUnknowns(caller: CallerKey, req: Req): { req: Req; swaps: Array<[st
   return { req: JSON.parse(text) as Req, swaps };
 }
 
-const rows = Object.keys(MATRIX).flatMap((key) =>
-  CALLERS.map((caller) => {
-    const i = JUDGED.indexOf(caller as Judged);
-    return { key, caller, status: i < 0 ? 401 : MATRIX[key].expect[i] };
-  }),
-);
+/**
+ * What each change needs of an office caller's role, written out here apart from the route
+ * table (a test below checks the two agree): admin the directory, people, tokens, catalogue,
+ * webhooks and calendar; supervisor the rounds and everything done to their tasks.
+ */
+const NEEDS: Record<string, 'admin' | 'supervisor'> = {
+  ...Object.fromEntries([
+    'POST /offices', 'POST /units', 'POST /observers', 'POST /observers/{code}/link', 'POST /units/{code}/observer-links', 'POST /tokens', 'POST /tokens/{id}/revoke', 'POST /people', 'POST /people/{id}/deactivate', 'POST /people/{id}/invitation',
+    'POST /task-templates', 'POST /questionnaire-templates', 'POST /catalogues', 'POST /catalogues/{code}/versions', 'POST /webhooks', 'POST /webhooks/{id}/deactivate', 'POST /webhooks/{id}/ping', 'POST /imports', 'PUT /calendar/{year}',
+  ].map((k) => [k, 'admin' as const])),
+  ...Object.fromEntries([
+    'POST /rounds', 'POST /rounds/{id}/close', 'POST /rounds/{id}/cancel', 'POST /rounds/{id}/units/{code}/tasks', 'POST /submissions/{id}/review', 'POST /tasks/{id}/extension',
+    'POST /tasks/{id}/waive', 'POST /programmes', 'POST /programmes/{id}/pause', 'POST /programmes/{id}/resume', 'POST /programmes/{id}/trigger',
+  ].map((k) => [k, 'supervisor' as const])),
+};
+/** What each person of the owner office may do beyond reading. */
+const ROLE_OF: Partial<Record<CallerKey, Array<'admin' | 'supervisor'>>> = { ownerAdmin: ['admin'], ownerSupervisor: ['supervisor'], ownerViewer: [] };
+
+/**
+ * A person of the owner office gets what the owner's token gets, unless the action needs a role
+ * theirs lacks: then 403. The unit's contact gets what the unit's token gets.
+ */
+function expected(key: string, caller: CallerKey): number {
+  const endpoint = MATRIX[key];
+  const i = JUDGED.indexOf(caller as Judged);
+  if (i >= 0) return endpoint.expect[i];
+  if (caller === 'unitContact') return endpoint.expect[JUDGED.indexOf('unit')];
+  const role = ROLE_OF[caller];
+  if (role) return !NEEDS[key] || role.includes(NEEDS[key]) ? endpoint.expect[JUDGED.indexOf('owner')] : 403;
+  return endpoint.unauthenticated ?? 401;
+}
+
+const rows = Object.keys(MATRIX).flatMap((key) => CALLERS.map((caller) => ({ key, caller, status: expected(key, caller) })));
 
 describe('the route table', () => {
   test('when the OpenAPI document is compared with the matrix, then every route has a row and every row a route', async () => {
@@ -343,13 +423,24 @@ describe('the route table', () => {
     for (const e of Object.values(MATRIX)) expect(e.expect).toHaveLength(JUDGED.length);
   });
 
+  test('when the route table says which role each change needs, then it is the role written out here, and every change an office may make needs one', async () => {
+    const doc = (await request('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { 'x-duban-act'?: string }>> };
+    const declared = Object.fromEntries(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).flatMap(([m, op]) => (op['x-duban-act'] ? [[`${m.toUpperCase()} ${path}`, op['x-duban-act']]] : []))),
+    );
+    expect(declared).toEqual(NEEDS);
+    // So a viewer, who holds no role, is refused every change an office token may make.
+    const officeChanges = Object.keys(MATRIX).filter((k) => !k.startsWith('GET ') && MATRIX[k].expect[JUDGED.indexOf('owner')] < 300);
+    for (const key of officeChanges) expect({ key, viewer: expected(key, 'ownerViewer') }).toEqual({ key, viewer: key === 'POST /auth/logout' ? 204 : 403 });
+  });
+
   test('when a path is called with a method it does not offer, then it answers 405 with Allow', async () => {
     const doc = (await request('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     for (const [path, ops] of Object.entries(doc.paths)) {
       const offered = Object.keys(ops).map((m) => m.toUpperCase());
       const other = (['PUT', 'DELETE', 'POST', 'GET'] as Method[]).find((m) => !offered.includes(m))!;
       const concrete = path.replace('{id}', w.rounds.r).replace('{windowId}', w.windows.w).replace('{code}', w.units.u1.code).replace('{year}', '2026');
-      const reply = await call(other, { path: concrete }, w.tokens.owner);
+      const reply = await call(other, { path: concrete }, 'owner');
       expect({ path, status: reply.status, allow: reply.headers.get('allow')?.split(', ').filter((m) => m !== 'HEAD' && m !== 'OPTIONS').sort() }).toEqual({ path, status: 405, allow: [...offered].sort() });
     }
   });
@@ -361,7 +452,7 @@ describe('who sees what in lists, counts and exports', () => {
   const visible = (caller: CallerKey, kind: Thing['kind'], address = false) => w.things.filter((t) => t.kind === kind && t.text !== w.secret && sees(caller, t, address)).map((t) => t.text).sort();
   const offices: CallerKey[] = ['owner', 'parent', 'sibling', 'child'];
   const units: CallerKey[] = ['unit', 'neighbourUnit', 'otherUnit'];
-  const get = (caller: CallerKey, path: string) => call('GET', { path }, w.tokens[caller]);
+  const get = (caller: CallerKey, path: string) => call('GET', { path }, caller);
 
   test('when the X_b office lists units and offices, then its look-alike sibling X-b and X.b are absent', async () => {
     expect(codes(await get('sibling', '/units'))).toEqual([w.units.us.code]);
@@ -375,10 +466,14 @@ describe('who sees what in lists, counts and exports', () => {
     expect(ofWorld(codes(await get(caller, '/observers')), 'observer')).toEqual(visible(caller, 'observer'));
   });
 
-  test.each(offices)('when the %s office lists templates, programmes and webhooks, then it gets its own, its subtree\'s and (templates) those above it', async (caller) => {
+  test.each(offices)('when the %s office lists templates, programmes, webhooks, people and tokens, then it gets its own, its subtree\'s and (templates) those above it', async (caller) => {
     const templates = [...codes(await get(caller, '/task-templates')), ...codes(await get(caller, '/questionnaire-templates')), ...codes(await get(caller, '/catalogues'))];
     expect(ofWorld(templates, 'catalogue')).toEqual(visible(caller, 'catalogue'));
-    const owned = [...codes(await get(caller, '/programmes'), 'id'), ...codes(await get(caller, '/webhooks'), 'id')];
+    const people = await get(caller, '/people');
+    const owned = [
+      ...codes(await get(caller, '/programmes'), 'id'), ...codes(await get(caller, '/webhooks'), 'id'),
+      ...codes(people, 'id'), ...codes(people, 'username'), ...codes(await get(caller, '/tokens'), 'id'),
+    ];
     expect(ofWorld(owned, 'owned')).toEqual(visible(caller, 'owned'));
   });
 
@@ -434,7 +529,10 @@ describe('who sees what in lists, counts and exports', () => {
 
   test.each(CALLERS.filter((c) => c !== 'anonymous' && c !== 'revoked'))('when the %s asks who it is, then /me names it and nothing else', async (caller) => {
     const reply = await get(caller, '/me');
-    const who = { owner: w.offices.owner, parent: w.offices.parent, sibling: w.offices.sibling, child: w.offices.child, unit: w.units.u1, neighbourUnit: w.units.uk, otherUnit: w.units.us, observer: w.observers.o1, otherObserver: w.observers.os }[caller as Judged];
+    const who = {
+      owner: w.offices.owner, parent: w.offices.parent, sibling: w.offices.sibling, child: w.offices.child, unit: w.units.u1, neighbourUnit: w.units.uk, otherUnit: w.units.us,
+      observer: w.observers.o1, otherObserver: w.observers.os, ownerAdmin: w.offices.owner, ownerSupervisor: w.offices.owner, ownerViewer: w.offices.owner, unitContact: w.units.u1,
+    }[caller as Exclude<CallerKey, 'anonymous' | 'revoked'>];
     expect(reply.body).toMatchObject({ code: who.code, name: who.name });
     expect(foreignIn(caller, reply.text, '')).toEqual([]);
   });
@@ -482,7 +580,7 @@ describe('who sees what in lists, counts and exports', () => {
     const req = { path: place(template) };
     const { req: unknownReq, swaps } = withUnknowns(caller, req);
     expect(swaps.length).toBeGreaterThan(0);
-    const [known, absent] = [await call('GET', req, w.tokens[caller]), await call('GET', unknownReq, w.tokens[caller])];
+    const [known, absent] = [await call('GET', req, caller), await call('GET', unknownReq, caller)];
     const back = swaps.reduce((text, [k, unknown]) => text.split(unknown).join(k), absent.text);
     expect({ status: known.status, text: known.text }).toEqual({ status: absent.status, text: back });
     expect(foreignIn(caller, known.text, JSON.stringify(req))).toEqual([]);
@@ -510,7 +608,7 @@ describe('the authorization matrix', () => {
     const refused = status >= 300;
     const before = refused && endpoint.state ? await endpoint.state(w, req) : undefined;
 
-    const reply = await call(method, req, w.tokens[caller]);
+    const reply = await call(method, req, caller);
     expect({ status: reply.status, body: reply.status === status ? '' : reply.text.slice(0, 500) }).toEqual({ status, body: '' });
     if (refused) {
       expect(reply.headers.get('content-type')).toContain('application/problem+json');
@@ -523,7 +621,7 @@ describe('the authorization matrix', () => {
       const { req: unknownReq, swaps } = withUnknowns(caller, req);
       if (status === 404) expect(swaps.length).toBeGreaterThan(0);
       if (swaps.length > 0) {
-        const absent = await call(method, unknownReq, w.tokens[caller]);
+        const absent = await call(method, unknownReq, caller);
         const back = swaps.reduce((text, [known, unknown]) => text.split(unknown).join(known), absent.text);
         expect({ status: absent.status, body: JSON.parse(back) }).toEqual({ status, body: reply.body });
       }

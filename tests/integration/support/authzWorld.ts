@@ -7,6 +7,7 @@ import { api, expectStatus, type Api } from './http';
 import { waitFor } from './poll';
 import { roundBody, waitForRound, waitUntilIssued } from './rounds';
 import { stack } from './stack';
+import { acceptInvitation, GOOD_PASSWORD, invitePerson, signIn } from './people';
 import { myTask, submitTask } from './tasks';
 
 // One small tree of offices, units and observers with a round, a submission, a questionnaire
@@ -33,10 +34,17 @@ export type UnitKey = (typeof UNITS)[number];
 export type ObserverKey = (typeof OBSERVERS)[number];
 export type RoundKey = (typeof ROUNDS)[number];
 
-export const CALLERS = ['owner', 'parent', 'sibling', 'child', 'unit', 'neighbourUnit', 'otherUnit', 'observer', 'otherObserver', 'anonymous', 'revoked'] as const;
+export const CALLERS = [
+  'owner', 'parent', 'sibling', 'child', 'unit', 'neighbourUnit', 'otherUnit', 'observer', 'otherObserver',
+  'ownerAdmin', 'ownerSupervisor', 'ownerViewer', 'unitContact', 'anonymous', 'revoked',
+] as const;
 export type CallerKey = (typeof CALLERS)[number];
 
-/** Who each caller is: an office, a unit or an observer of the world, or nobody. */
+/**
+ * Who each caller is: an office, a unit or an observer of the world, or nobody. The owner* and
+ * unitContact callers are people signed in with a session (cookie and X-CSRF-Token): an admin,
+ * a supervisor and a viewer of the owner office, and the contact of unit u1.
+ */
 const PRINCIPAL: Record<CallerKey, { office?: OfficeKey; unit?: UnitKey; observer?: ObserverKey }> = {
   owner: { office: 'owner' },
   parent: { office: 'parent' },
@@ -47,6 +55,10 @@ const PRINCIPAL: Record<CallerKey, { office?: OfficeKey; unit?: UnitKey; observe
   otherUnit: { unit: 'us' },
   observer: { observer: 'o1' },
   otherObserver: { observer: 'os' },
+  ownerAdmin: { office: 'owner' },
+  ownerSupervisor: { office: 'owner' },
+  ownerViewer: { office: 'owner' },
+  unitContact: { unit: 'u1' },
   anonymous: {},
   revoked: {},
 };
@@ -145,24 +157,30 @@ export interface World {
   offices: Record<OfficeKey, Person & { path: string }>;
   units: Record<UnitKey, Person>;
   observers: Record<ObserverKey, Person>;
-  /** Task template codes of the owner (ta..tf) and the sibling (ts). */
-  templates: Record<'ta' | 'tb' | 'tc' | 'td' | 'te' | 'tf' | 'tg' | 'th' | 'ts', string>;
+  /** Task template codes of the owner (ta..tl) and the sibling (ts). */
+  templates: Record<'ta' | 'tb' | 'tc' | 'td' | 'te' | 'tf' | 'tg' | 'th' | 'ti' | 'tj' | 'tk' | 'tl' | 'ts', string>;
   /** A versioned catalogue of the owner office, with one published version `v1`. */
   catalogue: string;
   questionnaires: Record<'qa' | 'qs', string>;
   rounds: Record<RoundKey, string>;
   windows: { w: string; ws: string };
   /** Tasks by round, unit and template. */
-  tasks: { r: { u1: Record<'ta' | 'tb', string>; uk: Record<'ta' | 'tb', string> }; rs: Record<'tc' | 'td' | 'te' | 'tf' | 'tg' | 'th', string> };
-  submissions: { u1: string; uk: string; review: [string, string] };
+  tasks: { r: { u1: Record<'ta' | 'tb', string>; uk: Record<'ta' | 'tb', string> }; rs: Record<'tc' | 'td' | 'te' | 'tf' | 'tg' | 'th' | 'ti' | 'tj' | 'tl', string> };
+  /** `review`: one submission to accept for each of owner, parent and the owner's supervisor. */
+  submissions: { u1: string; uk: string; review: [string, string, string] };
   programmes: { owner: string; sibling: string; spare: string };
-  webhooks: { owner: string; sibling: string; spare: [string, string] };
+  webhooks: { owner: string; sibling: string; spare: [string, string, string] };
+  /** A person of the owner office (invited, no password), and a spare unit token of u1 to revoke. */
+  people: { owner: string; ownerUsername: string };
+  spareToken: string;
   /** Open rounds for the two offices allowed to close, and the two allowed to cancel. */
-  spareRounds: { close: [string, string]; cancel: [string, string] };
+  spareRounds: { close: [string, string, string]; cancel: [string, string, string] };
   /** What o1b wrote in the window: no one but offices over u1 may ever read it. */
   secret: string;
   hookUrl: string;
   tokens: Record<CallerKey, string | undefined>;
+  /** The people callers' sessions, and a spare one each for signing out. */
+  sessions: Partial<Record<CallerKey, { cookie: string; csrf: string; spare: { cookie: string; csrf: string } }>>;
   things: Thing[];
 }
 
@@ -170,6 +188,14 @@ export const QUESTIONS = [
   { id: 'sat', text: '总体满意度', kind: 'likert5', dimension: 'satisfaction', required: true },
   { id: 'note', text: '其他意见', kind: 'text' },
 ];
+
+/** A person of `by`'s office (or, for a unit contact, of `unitCode`) signed in twice: a session to call with and a spare one to sign out. */
+async function signedIn(by: Api, role: string, unitCode?: string) {
+  const invited = await invitePerson(by, { role, ...(unitCode ? { unitCode } : {}), username: `${role.replace('_', '')}${run}` });
+  expectStatus(await acceptInvitation(invited.token, GOOD_PASSWORD), 204);
+  const [main, spare] = [await signIn(invited.username), await signIn(invited.username)];
+  return { cookie: main.cookie, csrf: main.csrf, spare: { cookie: spare.cookie, csrf: spare.csrf } };
+}
 
 const tokenFor = async (by: Api, kind: 'office' | 'unit' | 'observer', code: string): Promise<string> => expectStatus(await by.post('/tokens', { kind, code }), 201).token;
 
@@ -189,7 +215,7 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   const offices = Object.fromEntries(OFFICES.map((k) => [k, { code: OFFICE_CODES[k], name: `${OFFICE_CODES[k]} 产改办`, path: pathOf(k) }])) as World['offices'];
   const units = Object.fromEntries(UNITS.map((k) => [k, { code: `U${k.toUpperCase()}${run}`, name: `试点企业 U${k.toUpperCase()}${run}` }])) as World['units'];
   const observers = Object.fromEntries(OBSERVERS.map((k) => [k, { code: `O${k.toUpperCase().padEnd(3, 'Z')}${run}`, name: `观察员 O${k.toUpperCase().padEnd(3, 'Z')}${run}` }])) as World['observers'];
-  const templates = Object.fromEntries((['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th', 'ts'] as const).map((k) => [k, `T${k.toUpperCase()}${run}`])) as World['templates'];
+  const templates = Object.fromEntries((['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th', 'ti', 'tj', 'tk', 'tl', 'ts'] as const).map((k) => [k, `T${k.toUpperCase()}${run}`])) as World['templates'];
   const questionnaires = { qa: `QQA${run}`, qs: `QQS${run}` };
   const catalogue = `CAT${run}`;
   const secret = `绝密意见S${run}`;
@@ -219,7 +245,7 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   const revoked = await tokenFor(parent, 'office', offices.owner.code);
   await sql('UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1', [createHash('sha256').update(revoked).digest('hex')]);
 
-  for (const k of ['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th', 'ts'] as const) {
+  for (const k of ['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th', 'ti', 'tj', 'tk', 'tl', 'ts'] as const) {
     const by = k === 'ts' ? sibling : owner;
     expectStatus(await by.post('/task-templates', { code: templates[k], category: '思想引领', title: `任务 ${templates[k]}`, evidence: [], weight: 10, dueWorkingDays: 10 }), 201);
   }
@@ -235,19 +261,19 @@ export async function buildWorld(hookUrl: string): Promise<World> {
     expectStatus(await by.post('/rounds', roundBody(unitKeys.map((u) => units[u].code), tpl, { period, title: `督查 ${period}`, ...extra })), 202).id as string;
   const rounds: World['rounds'] = {
     r: await launch(owner, ['u1', 'uk'], [templates.ta, templates.tb], { questionnaire: { templateCode: questionnaires.qa, windows: window } }),
-    rs: await launch(owner, ['u1'], [templates.tc, templates.td, templates.te, templates.tf, templates.tg, templates.th]),
+    rs: await launch(owner, ['u1'], [templates.tc, templates.td, templates.te, templates.tf, templates.tg, templates.th, templates.ti, templates.tj, templates.tl]),
     rc: await launch(owner, ['u1', 'uk'], [templates.ta]),
     rsib: await launch(sibling, ['us'], [templates.ts], { questionnaire: { templateCode: questionnaires.qs, windows: window } }),
   };
   const spare = [];
-  for (let i = 0; i < 4; i++) spare.push(await launch(owner, ['u1'], [templates.ta]));
+  for (let i = 0; i < 6; i++) spare.push(await launch(owner, ['u1'], [templates.ta]));
   await Promise.all([rounds.r, rounds.rs, rounds.rc, ...spare].map((id) => waitUntilIssued(owner, id)));
   await waitUntilIssued(sibling, rounds.rsib);
 
   const task = async (unit: Api, round: string, tpl: string) => (await myTask(unit, round, tpl)).id;
   const tasks: World['tasks'] = {
     r: { u1: { ta: await task(u1, rounds.r, templates.ta), tb: await task(u1, rounds.r, templates.tb) }, uk: { ta: await task(uk, rounds.r, templates.ta), tb: await task(uk, rounds.r, templates.tb) } },
-    rs: Object.fromEntries(await Promise.all((['tc', 'td', 'te', 'tf', 'tg', 'th'] as const).map(async (k) => [k, await task(u1, rounds.rs, templates[k])]))) as World['tasks']['rs'],
+    rs: Object.fromEntries(await Promise.all((['tc', 'td', 'te', 'tf', 'tg', 'th', 'ti', 'tj', 'tl'] as const).map(async (k) => [k, await task(u1, rounds.rs, templates[k])]))) as World['tasks']['rs'],
   };
   // Ladder steps fire on working-day timers no test can wait for, and a step already past when a
   // task is planned is skipped; so the reminders each unit's office would have got are written as
@@ -262,7 +288,7 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   const submissions: World['submissions'] = {
     u1: await submit(u1, tasks.r.u1.ta),
     uk: await submit(uk, tasks.r.uk.ta),
-    review: [await submit(u1, tasks.rs.tc), await submit(u1, tasks.rs.td)],
+    review: [await submit(u1, tasks.rs.tc), await submit(u1, tasks.rs.td), await submit(u1, tasks.rs.ti)],
   };
   expectStatus(await owner.post(`/submissions/${submissions.uk}/review`, { decision: 'accept', score: 88 }), 200);
   const later = new Date(now + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -288,9 +314,16 @@ export async function buildWorld(hookUrl: string): Promise<World> {
     expectStatus(await by.post('/programmes', { title: `年度督查 ${tpl}`, every: 'year', round: { unitCodes: [units[unit].code], tasks: [{ templateCode: tpl }], closesAfterDays: 30 } }), 201).id as string;
   const programmes = { owner: await programme(owner, 'u1', templates.ta), sibling: await programme(sibling, 'us', templates.ts), spare: await programme(owner, 'u1', templates.tb) };
   const hook = async (by: Api) => expectStatus(await by.post('/webhooks', { url: hookUrl }), 201).id as string;
-  const webhooks: World['webhooks'] = { owner: await hook(owner), sibling: await hook(sibling), spare: [await hook(owner), await hook(owner)] };
+  const webhooks: World['webhooks'] = { owner: await hook(owner), sibling: await hook(sibling), spare: [await hook(owner), await hook(owner), await hook(owner)] };
+
+  const ownerUsername = `pp${run}`;
+  const people = { owner: expectStatus(await owner.post('/people', { name: `受邀人员 ${ownerUsername}`, username: ownerUsername, role: 'viewer' }), 201).id as string, ownerUsername };
+  const spareToken = expectStatus(await owner.post('/tokens', { kind: 'unit', code: units.u1.code, label: 'spare' }), 201).id as string;
 
   const things: Thing[] = [
+    { kind: 'owned', office: 'owner', text: people.owner },
+    { kind: 'owned', office: 'owner', text: ownerUsername },
+    { kind: 'owned', office: 'owner', text: spareToken },
     ...OFFICES.map((office) => ({ kind: 'office' as const, office, text: offices[office].code })),
     ...UNITS.map((unit) => ({ kind: 'unit' as const, unit, text: units[unit].code })),
     ...OBSERVERS.map((observer) => ({ kind: 'observer' as const, observer, text: observers[observer].code })),
@@ -308,7 +341,7 @@ export async function buildWorld(hookUrl: string): Promise<World> {
     { kind: 'owned', office: 'sibling', text: programmes.sibling },
     ...[webhooks.owner, ...webhooks.spare].map((text) => ({ kind: 'owned' as const, office: 'owner' as const, text })),
     { kind: 'owned', office: 'sibling', text: webhooks.sibling },
-    ...(['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th'] as const).map((k) => ({ kind: 'catalogue' as const, office: 'owner' as const, text: templates[k] })),
+    ...(['ta', 'tb', 'tc', 'td', 'te', 'tf', 'tg', 'th', 'ti', 'tj', 'tk', 'tl'] as const).map((k) => ({ kind: 'catalogue' as const, office: 'owner' as const, text: templates[k] })),
     { kind: 'catalogue', office: 'sibling', text: templates.ts },
     { kind: 'catalogue', office: 'owner', text: questionnaires.qa },
     { kind: 'catalogue', office: 'sibling', text: questionnaires.qs },
@@ -316,11 +349,16 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   ];
 
   return {
-    run, period, offices, units, observers, templates, questionnaires, catalogue, rounds, windows, tasks, submissions, programmes, webhooks, secret, hookUrl, things,
-    spareRounds: { close: [spare[0], spare[1]], cancel: [spare[2], spare[3]] },
+    run, period, offices, units, observers, templates, questionnaires, catalogue, rounds, windows, tasks, submissions, programmes, webhooks, secret, hookUrl, things, people, spareToken,
+    spareRounds: { close: [spare[0], spare[1], spare[4]], cancel: [spare[2], spare[3], spare[5]] },
+    sessions: {
+      ownerAdmin: await signedIn(owner, 'admin'), ownerSupervisor: await signedIn(owner, 'supervisor'), ownerViewer: await signedIn(owner, 'viewer'),
+      unitContact: await signedIn(owner, 'unit_contact', units.u1.code),
+    },
     tokens: {
       owner: owner.token, parent: parent.token, sibling: sibling.token, child: child.token, unit: u1.token, neighbourUnit: uk.token, otherUnit: us.token,
       observer: o1.token, otherObserver: os.token, anonymous: undefined, revoked,
+      ownerAdmin: undefined, ownerSupervisor: undefined, ownerViewer: undefined, unitContact: undefined,
     },
   };
 }
