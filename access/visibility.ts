@@ -12,6 +12,9 @@ import { notFound } from '../api/problem';
  *   a unit      itself: its own tasks, submissions, rounds that include it, its own scores;
  *   an observer itself: the questionnaire windows of rounds that include its unit, nothing else.
  *
+ * People and tokens are seen by offices only, those of their subtree. What a role within an
+ * office may do (admin, supervisor, viewer) is the sibling module access/roles.ts.
+ *
  * Anything outside answers 404 exactly as if it did not exist (`notFound` names the kind of
  * thing, never whether it exists), so a caller learns nothing from probing ids or codes.
  *
@@ -63,6 +66,18 @@ export function unitWhere(v: Viewer): Prisma.UnitWhereInput {
 export function observerWhere(v: Viewer): Prisma.ObserverWhereInput {
   if (v.observer) return { id: v.observer.id };
   return { unit: unitWhere(v) };
+}
+
+/** People: an office's subtree's, at its offices or their units; no one else sees any. */
+export function personWhere(v: Viewer): Prisma.PersonWhereInput {
+  if (!v.office) return { id: NOTHING };
+  return { OR: [{ office: officeWhere(v) }, { unit: unitWhere(v) }] };
+}
+
+/** Tokens of principals in an office's subtree: its offices', units' and observers'. */
+export function tokenWhere(v: Viewer): Prisma.ApiTokenWhereInput {
+  if (!v.office) return { id: NOTHING };
+  return { OR: [{ office: officeWhere(v) }, { unit: unitWhere(v) }, { observer: observerWhere(v) }] };
 }
 
 /** Rounds an office launched within its subtree, or that include any unit the viewer can see. */
@@ -146,6 +161,18 @@ export async function visibleObserver(db: Db, v: Viewer, code: string) {
   const observer = await db.observer.findFirst({ where: { AND: [{ code }, observerWhere(v)] }, include: { unit: true } });
   if (!observer) throw notFound('observer');
   return observer;
+}
+
+export async function visiblePerson(db: Db, v: Viewer, id: string) {
+  const person = await db.person.findFirst({ where: { AND: [{ id }, personWhere(v)] }, include: { office: true, unit: true } });
+  if (!person) throw notFound('person');
+  return person;
+}
+
+export async function visibleToken(db: Db, v: Viewer, id: string) {
+  const token = await db.apiToken.findFirst({ where: { AND: [{ id }, tokenWhere(v)] }, include: { office: true, unit: true, observer: true } });
+  if (!token) throw notFound('token');
+  return token;
 }
 
 export async function visibleRound(db: Db, v: Viewer, id: string) {

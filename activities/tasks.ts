@@ -43,11 +43,11 @@ async function audit(db: Db, actor: string, action: string, subject: string, det
 }
 
 /** The files behind an accepted task, recorded with the acceptance. */
-async function acceptedFilesAudit(db: Db, reviewer: string, submissionId: string) {
+async function acceptedFilesAudit(db: Db, actor: string, submissionId: string) {
   const uses = await db.evidenceUse.findMany({ where: { submissionId }, include: { file: true }, orderBy: { position: 'asc' } });
   if (uses.length === 0) return [];
   const files = uses.map((u) => ({ position: u.position, fileId: u.fileId, name: u.file.name, size: u.file.size, sha256: u.file.sha256 }));
-  return [db.auditEntry.create({ data: { actor: `office:${reviewer}`, action: 'submission.accept', subject: `submission:${submissionId}`, detail: { files } } })];
+  return [db.auditEntry.create({ data: { actor, action: 'submission.accept', subject: `submission:${submissionId}`, detail: { files } } })];
 }
 
 export function createTaskActivities({ db, calendars, client, taskQueue }: ActivityDeps) {
@@ -71,7 +71,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
       const uses = input.evidence.flatMap((e, position) => (e.fileId ? [{ position, fileId: e.fileId }] : []));
       const submission = await db.$transaction(async (tx) => {
         const created = await tx.submission.create({
-          data: { taskId: input.taskId, idempotencyKey: input.idempotencyKey, summary: input.summary, evidence: input.evidence as object[], submittedAt: new Date(input.at) },
+          data: { taskId: input.taskId, idempotencyKey: input.idempotencyKey, summary: input.summary, evidence: input.evidence as object[], submittedAt: new Date(input.at), submittedBy: input.actor ?? `unit:${input.unitCode}` },
         });
         if (uses.length > 0) await tx.evidenceUse.createMany({ data: uses.map((u) => ({ ...u, submissionId: created.id })) });
         await tx.task.update({ where: { id: input.taskId }, data: { status: 'submitted', submittedAt: new Date(input.at) } });
@@ -88,10 +88,10 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
         await db.$transaction([
           db.submission.update({
             where: { id: input.submissionId },
-            data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: new Date(input.at), reviewerOffice: input.reviewer },
+            data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: new Date(input.at), reviewerOffice: input.reviewer, reviewedBy: input.actor ?? `office:${input.reviewer}` },
           }),
           ...(accept ? [db.task.update({ where: { id: input.taskId }, data: { status: 'accepted', acceptedAt: new Date(input.at), reviewScore: input.score } })] : []),
-          ...(accept ? await acceptedFilesAudit(db, input.reviewer, input.submissionId) : []),
+          ...(accept ? await acceptedFilesAudit(db, input.actor ?? `office:${input.reviewer}`, input.submissionId) : []),
         ]);
       }
       if (accept) return { taskStatus: 'accepted' };

@@ -8,6 +8,7 @@ import type { Config } from '../src/config';
 import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
 import { authenticate } from './auth';
+import { signInLimits } from './signInLimits';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { Routes } from './route';
@@ -18,6 +19,8 @@ import { directoryRoutes } from './routes/directory';
 import { evaluationRoutes } from './routes/evaluation';
 import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/imports';
+import { peopleRoutes } from './routes/people';
+import { signOnRoutes } from './routes/signOn';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
@@ -37,7 +40,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { db, client, config, logger, blobs } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy(config.DUBAN_TRUST_PROXY));
   // Offices often serve plain http on an intranet, so https upgrades are left to the proxy in front.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'], 'media-src': ["'self'", 'blob:'] } } }));
   app.use(
@@ -51,11 +54,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
 
   const registry = createRegistry();
-  const v1 = express.Router();
-  v1.use(authenticate(db));
-  const routes = new Routes(v1, registry);
   const ctx = { db, client, config, blobs };
-  for (const mount of [directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes]) mount(routes, ctx);
+  // Signing in and accepting an invitation need no credentials: mounted ahead of authentication.
+  const open = express.Router();
+  open.post('/auth/login', ...signInLimits(config, db));
+  const v1 = express.Router();
+  v1.use(authenticate(ctx));
+  const routes = new Routes(v1, registry, open);
+  for (const mount of [peopleRoutes, signOnRoutes, directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 
@@ -74,10 +80,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/docs', express.static(path.join(__dirname, '..', 'web', 'docs')));
   // Apache ECharts for the pages' charts, from the installed package: nothing is fetched from outside.
   app.use('/vendor', express.static(path.join(path.dirname(require.resolve('echarts/package.json')), 'dist'), { index: false }));
+  app.use('/api/v1', open);
   app.use('/api/v1', v1);
   // The pages people use; after every /api, /healthz and /readyz route so it can shadow none of them.
   app.use('/', express.static(path.join(__dirname, '..', 'web', 'app')));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** DUBAN_TRUST_PROXY as Express reads it: true/false, a hop count, or addresses and names (loopback, CIDRs). */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -3,6 +3,10 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A token minted by `npm run cli -- token` or POST /api/v1/tokens' });
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey', in: 'cookie', name: 'duban_session',
+    description: 'The cookie POST /api/v1/auth/login sets; a change made with it also needs the header X-CSRF-Token from GET /api/v1/auth/csrf',
+  });
   return registry;
 }
 

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { Problem } from '../domain/schemas/common';
 import type { PrincipalKind } from '../domain/vocabulary';
+import { mayAct, roleForbidden, type Act } from '../access/roles';
 import type { Principal } from './auth';
 import { badRequest, forbidden, methodNotAllowed, notFound, unsupportedMediaType, type FieldError } from './problem';
 
@@ -18,6 +19,14 @@ export interface RouteSpec<P extends ZodType | undefined, Q extends ZodType | un
   tags: string[];
   /** The principal kinds that may call it; any other gets 403. */
   roles: readonly PrincipalKind[];
+  /**
+   * For an office caller: the role capability the action needs (access/roles.ts); an office
+   * caller without it gets 403 ROLE_FORBIDDEN. Reads leave it out (every office role reads);
+   * every change an office may make must declare it, or the route table refuses to mount.
+   */
+  act?: Act;
+  /** Called without credentials (signing in, accepting an invitation); `principal` is then absent. */
+  public?: true;
   params?: P;
   query?: Q;
   body?: B;
@@ -42,6 +51,8 @@ export interface RouteEntry {
   method: Method;
   path: string;
   roles: readonly PrincipalKind[];
+  act?: Act;
+  public?: true;
 }
 
 const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, '1-200 printable ASCII characters');
@@ -62,7 +73,8 @@ function issuesOf(error: z.ZodError, where: FieldError['in']): FieldError[] {
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input; errors[] names each field',
   401: 'Missing or unknown token',
-  403: 'The role may not take this action',
+  403: 'The role may not take this action (FORBIDDEN, ROLE_FORBIDDEN), or a session\'s change lacks X-CSRF-Token (CSRF_MISSING, CSRF_INVALID)',
+  429: 'Too many failed attempts; Retry-After says when to try again',
   404: 'Not found or not visible to the caller',
   409: 'Conflicts with the current state',
   410: 'The window has closed',
@@ -86,6 +98,8 @@ export class Routes {
   constructor(
     private readonly router: Router,
     private readonly registry: OpenAPIRegistry,
+    /** Where routes that need no credentials are mounted (before authentication). */
+    private readonly openRouter?: Router,
   ) {}
 
   /** Every route mounted so far. */
@@ -108,12 +122,17 @@ export class Routes {
 
   add<P extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, B extends ZodType | undefined = undefined>(spec: RouteSpec<P, Q, B>): this {
     const status = spec.status ?? 200;
+    if (spec.method !== 'get' && spec.roles.includes('office') && !spec.act && !spec.public) {
+      throw new Error(`${spec.method.toUpperCase()} ${spec.path} changes state for offices: declare the role it needs with \`act\``);
+    }
+    if (spec.public && !this.openRouter) throw new Error(`${spec.path} is public but no open router was given`);
     const config: RouteConfig = {
       method: spec.method,
       path: spec.path,
       summary: spec.summary,
       tags: spec.tags,
-      security: [{ bearer: [] }],
+      security: spec.public ? [] : [{ bearer: [] }, { session: [] }],
+      ...(spec.act && spec.act !== 'anyone' ? { 'x-duban-act': spec.act, description: `Office callers need the ${spec.act} role.` } : {}),
       request: {
         ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }) as never } : {}),
         ...(spec.params ? { params: spec.params as never } : {}),
@@ -127,17 +146,20 @@ export class Routes {
           ...(spec.produces ? { content: { [spec.produces]: { schema: { type: 'string' } } } } : spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         ...Object.fromEntries(
-          [400, 401, 403, 404, ...(spec.body ? [413, 415] : []), ...(spec.errors ?? [])].map((code) => [code, { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/problem+json': { schema: Problem } } }]),
+          [400, ...(spec.public ? [] : [401, 403]), 404, ...(spec.body ? [413, 415] : []), ...(spec.errors ?? [])].map((code) => [code, { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/problem+json': { schema: Problem } } }]),
         ),
       },
     };
     this.registry.registerPath(config);
-    this.entries.push({ method: spec.method, path: spec.path, roles: spec.roles });
+    this.entries.push({ method: spec.method, path: spec.path, roles: spec.roles, act: spec.act, public: spec.public });
 
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-    this.router[spec.method](expressPath, async (req, res) => {
+    (spec.public ? this.openRouter! : this.router)[spec.method](expressPath, async (req, res) => {
       const principal = req.principal!;
-      if (!spec.roles.includes(principal.kind)) throw forbidden(`a ${principal.kind} token may not call ${spec.method.toUpperCase()} ${spec.path}`);
+      if (!spec.public) {
+        if (!spec.roles.includes(principal.kind)) throw forbidden(`a ${principal.kind} token may not call ${spec.method.toUpperCase()} ${spec.path}`);
+        if (!mayAct(principal, spec.act)) throw roleForbidden(`${spec.method.toUpperCase()} ${spec.path} needs the ${spec.act} role`);
+      }
       const errors: FieldError[] = [];
       const parse = <T extends ZodType | undefined>(schema: T, value: unknown, where: FieldError['in']) => {
         const result = (schema ?? Empty).safeParse(value ?? {});

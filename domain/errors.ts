@@ -13,6 +13,20 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** The caller's role may never take this action. */
   Forbidden: 'FORBIDDEN',
+  /** The caller's role within its office (admin, supervisor, viewer) does not cover this action. */
+  RoleForbidden: 'ROLE_FORBIDDEN',
+  /** A change made with a session cookie without the X-CSRF-Token header from GET /auth/csrf. */
+  CsrfMissing: 'CSRF_MISSING',
+  /** X-CSRF-Token present but not the session's. */
+  CsrfInvalid: 'CSRF_INVALID',
+  /** Password sign-in is switched off here: people sign in through single sign-on. */
+  PasswordSignInOff: 'PASSWORD_SIGNIN_OFF',
+  /** Single sign-on is not configured on this deployment. */
+  OidcOff: 'OIDC_OFF',
+  /** Wrong username or password (the two answer alike). */
+  LoginFailed: 'LOGIN_FAILED',
+  /** A password shorter than the policy's minimum, one of the common passwords, or containing the username. */
+  WeakPassword: 'WEAK_PASSWORD',
   /** Absent, or present but not visible to the caller: the two answer alike. */
   NotFound: 'NOT_FOUND',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',

@@ -29,6 +29,18 @@ export type Grade = (typeof GRADES)[number];
 export const PRINCIPAL_KINDS = ['office', 'unit', 'observer'] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
+/** What a person may do: admin, supervisor and viewer work in an office; unit_contact acts for a unit. */
+export const PERSON_ROLES = ['admin', 'supervisor', 'viewer', 'unit_contact'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/** What an office token may do; full is admin and supervisor together. */
+export const TOKEN_ROLES = ['full', 'admin', 'supervisor', 'viewer'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** What an office action may need beyond reading (see access/roles.ts). */
+export const CAPABILITIES = ['admin', 'supervisor'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
 export const QUESTION_KINDS = ['likert5', 'single', 'multi', 'number', 'text'] as const;
 export const DIMENSIONS = ['hear', 'see', 'check', 'measure', 'satisfaction'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

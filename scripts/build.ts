@@ -27,7 +27,7 @@ async function main() {
     compile(out),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') }),
   ]);
-  for (const dir of ['web', 'prisma/migrations']) fs.cpSync(path.join(root, dir), path.join(out, dir), { recursive: true });
+  for (const dir of ['web', 'prisma/migrations', 'domain/data']) fs.cpSync(path.join(root, dir), path.join(out, dir), { recursive: true });
   fs.writeFileSync(path.join(out, WORKFLOW_BUNDLE_FILE), code);
   const size = `${Math.round(code.length / 1024)} KiB`;
   console.log(`built ${path.relative(root, out)}/ with ${WORKFLOW_BUNDLE_FILE} (${size}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

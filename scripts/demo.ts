@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashToken, mintToken } from '../api/auth';
-import type { PrincipalKind } from '../domain/vocabulary';
+import type { PersonRole, PrincipalKind } from '../domain/vocabulary';
+import { hashPassword } from '../src/passwords';
 import type { Db } from '../src/db';
 import { importDirectory } from '../usecases/imports';
 import { DATA_DIR } from './localDb';
@@ -41,15 +42,49 @@ export const DEMO_ROUND = {
 
 const TOKENS_FILE = path.join(DATA_DIR, 'demo-tokens.json');
 
-/** Creates the demo directory and catalogue if missing; returns tokens, reusing those of an earlier run. */
-export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string> }> {
+/** The demo people's password: it passes the policy (length, not a common one, not the username). */
+export const DEMO_PASSWORD = 'Ganjiang-demo-2026';
+
+/** People to sign in as: each role once, in the province office, a city office and a unit. */
+const DEMO_PEOPLE: Array<{ username: string; name: string; role: PersonRole; officeCode?: string; unitCode?: string }> = [
+  { username: 'jx-admin', name: '刘管理', role: 'admin', officeCode: 'jx' },
+  { username: 'jx-supervisor', name: '陈督查', role: 'supervisor', officeCode: 'jx' },
+  { username: 'jx-nc-viewer', name: '王查看', role: 'viewer', officeCode: 'jx-nc' },
+  { username: 'jx-nc-001-contact', name: '李联络', role: 'unit_contact', unitCode: 'jx-nc-001' },
+];
+
+export interface DemoPerson {
+  username: string;
+  role: PersonRole;
+  at: string;
+}
+
+/** Creates the demo people if missing, with the demo password unless they have set one of their own. */
+async function ensureDemoPeople(db: Db, ids: Map<string, string>): Promise<DemoPerson[]> {
+  let passwordHash: string | undefined;
+  for (const p of DEMO_PEOPLE) {
+    const existing = await db.person.findUnique({ where: { username: p.username } });
+    if (existing?.passwordHash) continue;
+    passwordHash ??= await hashPassword(DEMO_PASSWORD);
+    const place = p.unitCode ? { unitId: ids.get(p.unitCode)! } : { officeId: ids.get(p.officeCode!)! };
+    await db.person.upsert({
+      where: { username: p.username },
+      update: { passwordHash, active: true },
+      create: { username: p.username, name: p.name, role: p.role, ...place, passwordHash, createdBy: 'demo' },
+    });
+  }
+  return DEMO_PEOPLE.map((p) => ({ username: p.username, role: p.role, at: p.unitCode ?? p.officeCode! }));
+}
+
+/** Creates the demo directory, catalogue and people if missing; returns tokens, reusing those of an earlier run. */
+export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string>; people: DemoPerson[]; password: string }> {
   const root = await db.office.upsert({
     where: { code: ROOT_OFFICE.code },
     update: {},
     create: { ...ROOT_OFFICE, path: `/${ROOT_OFFICE.code}/` },
   });
   // The directory goes in as an office would load its spreadsheet: every sheet, all or nothing, matched on code.
-  const actor = { kind: 'office' as const, office: { id: root.id, code: root.code, path: root.path }, actor: 'demo', tokenId: '' };
+  const actor = { kind: 'office' as const, office: { id: root.id, code: root.code, path: root.path }, actor: 'demo', capabilities: ['admin', 'supervisor'] as const };
   const workbook = fs.readFileSync(DIRECTORY_FILE);
   for (const kind of ['offices', 'units', 'observers'] as const) await importDirectory({ db }, actor, kind, workbook, false);
   const ids = new Map<string, string>([[root.code, root.id]]);
@@ -83,5 +118,5 @@ export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string>
   }
   fs.mkdirSync(DATA_DIR, { recursive: true });
   fs.writeFileSync(TOKENS_FILE, JSON.stringify(tokens, null, 2), { mode: 0o600 });
-  return { tokens };
+  return { tokens, people: await ensureDemoPeople(db, ids), password: DEMO_PASSWORD };
 }

@@ -50,10 +50,12 @@ async function main() {
       `  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     ];
     if (process.env.DEMO !== '0') {
-      const { tokens } = await loadDemo(app.db);
+      const { tokens, people, password } = await loadDemo(app.db);
       const roundId = await ensureDemoRound(`${origin}/api/v1`, tokens['office jx (江西省产改办)']);
       lines.push(`  Demo round     ${origin}/api/v1/rounds/${roundId}`, '', 'Demo tokens (Authorization: Bearer <token>):');
       for (const [who, token] of Object.entries(tokens)) lines.push(`  ${who.padEnd(30)} ${token}`);
+      lines.push('', `Demo people (sign in at ${origin}/ or POST ${origin}/api/v1/auth/login; password ${password}):`);
+      for (const p of people) lines.push(`  ${p.username.padEnd(20)} ${p.role.padEnd(13)} ${p.at}`);
     }
     lines.push('', 'Ctrl-C stops everything started here; data stays in .data/ for the next start.');
     console.log(lines.join('\n'));

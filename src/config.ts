@@ -39,6 +39,18 @@ const Config = z.object({
   DUBAN_UNUSED_FILE_HOURS: z.coerce.number().min(0).default(72),
   /** Minutes between two runs of the sweep of unused files (a Temporal schedule). */
   DUBAN_FILE_SWEEP_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Minutes a sign-in session may sit unused before it ends. */
+  DUBAN_SESSION_IDLE_MINUTES: z.coerce.number().min(0.01).default(60),
+  /** Hours after sign-in a session ends however busy it is. */
+  DUBAN_SESSION_MAX_HOURS: z.coerce.number().min(0.001).default(12),
+  /** Failed sign-ins per username (whether or not it exists) within the window before 429. */
+  DUBAN_LOGIN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins per client address within the window before 429. */
+  DUBAN_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** The window failed sign-ins are counted in, in minutes; a lockout ends with its window. */
+  DUBAN_LOGIN_WINDOW_MINUTES: z.coerce.number().min(0.01).default(15),
+  /** Express's "trust proxy": which proxies' X-Forwarded-For/-Proto to believe (client address, https). */
+  DUBAN_TRUST_PROXY: z.string().default('loopback'),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_BUCKET: z.string().default('duban-evidence'),

@@ -15,7 +15,7 @@ export async function correctReview(
   await db.$transaction([
     db.submission.update({
       where: { id: input.submissionId },
-      data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: now, reviewerOffice: input.reviewer },
+      data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: now, reviewerOffice: input.reviewer, reviewedBy: input.actor },
     }),
     db.task.update({ where: { id: input.taskId }, data: accept ? { status: 'accepted', acceptedAt: now, reviewScore: input.score } : { status: 'returned', acceptedAt: null, reviewScore: null } }),
     db.auditEntry.create({

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { Capability } from '../domain/vocabulary';
 import type { Viewer } from '../access/visibility';
+import type { PersonRole } from '../generated/prisma/client';
 import type { BlobStore } from '../blobs';
 import type { Config } from '../src/config';
 import type { Db } from '../src/db';
@@ -13,9 +15,24 @@ export interface UseCaseContext {
   blobs: BlobStore;
 }
 
+/** A person signed in with a session (or a single sign-on), as it acts. */
+export interface ActingPerson {
+  id: string;
+  username: string;
+  name: string;
+  role: PersonRole;
+}
+
 /** Who is acting: what they may see (Viewer) and the name that records carry. */
 export interface Actor extends Viewer {
-  /** Who acted, for records: "office:jx", "unit:jx-001", "observer:gc-01". */
+  /** Who acted, for records: "person:wang.li" when a person acts; "office:jx", "unit:jx-001", "observer:gc-01" for a token. */
   actor: string;
-  tokenId: string;
+  /** The bearer token used, if any. */
+  tokenId?: string;
+  /** Office principals: what they may do beyond reading (access/roles.ts). */
+  capabilities?: readonly Capability[];
+  /** The person acting, when signed in as one. */
+  person?: ActingPerson;
+  /** The session used, when signed in as a person. */
+  sessionId?: string;
 }

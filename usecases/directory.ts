@@ -1,11 +1,10 @@
 import { Prisma } from '../generated/prisma/client';
-import { mintToken } from '../api/auth';
-import { conflict, forbidden } from '../api/problem';
+import { conflict } from '../api/problem';
 import { ErrorCode } from '../domain/errors';
 import type { CreateObserverBody, CreateOfficeBody, CreateUnitBody } from '../domain/schemas/directory';
-import { OFFICE_LEVELS, type PrincipalKind } from '../domain/vocabulary';
+import { OFFICE_LEVELS } from '../domain/vocabulary';
 import { badRequest } from '../api/problem';
-import { observerWhere, officeWhere, unitWhere, visibleObserver, visibleOffice, visibleUnit } from '../access/visibility';
+import { observerWhere, officeWhere, unitWhere, visibleOffice, visibleUnit } from '../access/visibility';
 import type { Actor, UseCaseContext } from './context';
 
 /** Turns a unique-key violation into 409 ALREADY_EXISTS naming what was taken. */
@@ -67,19 +66,4 @@ export async function listObservers({ db }: UseCaseContext, actor: Actor, query:
     orderBy: { code: 'asc' },
   });
   return observers.map((o) => ({ code: o.code, name: o.name, role: o.role, unitCode: o.unit.code }));
-}
-
-/** A token for a unit, an observer or an office strictly below the caller's, all within its subtree. */
-export async function mintTokenFor(ctx: UseCaseContext, actor: Actor, body: { kind: PrincipalKind; code: string; label?: string }) {
-  const { db } = ctx;
-  const target = await tokenTarget(ctx, actor, body.kind, body.code);
-  return { token: await mintToken(db, target, body.label ?? `minted by ${actor.actor}`), kind: body.kind, code: body.code };
-}
-
-async function tokenTarget({ db }: UseCaseContext, actor: Actor, kind: PrincipalKind, code: string) {
-  if (kind === 'unit') return { kind, id: (await visibleUnit(db, actor, code)).id };
-  if (kind === 'observer') return { kind, id: (await visibleObserver(db, actor, code)).id };
-  const office = await visibleOffice(db, actor, code);
-  if (office.id === actor.office!.id) throw forbidden('an office may mint tokens only for offices below it');
-  return { kind, id: office.id };
 }

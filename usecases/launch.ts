@@ -14,6 +14,8 @@ import type { RoundSpec } from '../store/roundSpec';
 export interface Launcher extends Viewer {
   office: { id: string; code: string; path: string };
   tokenId?: string;
+  /** Who launched it, as records name actors; a programme's schedule when none is given. */
+  actor?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function launchRound(
     db.round.create({
       data: {
         id, officeId: launcher.office.id, programmeId, title: body.title, period: body.period, spec: spec as object,
-        launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: launcher.tokenId,
+        launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: launcher.tokenId, launchedBy: launcher.actor ?? (programmeId ? 'schedule' : null),
       },
     }),
     db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),

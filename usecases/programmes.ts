@@ -67,7 +67,7 @@ export async function actOnProgramme(ctx: UseCaseContext, actor: Actor, id: stri
   if (action === 'pause') await schedule.pause(`paused by ${actor.actor}`);
   if (action === 'resume') await schedule.unpause(`resumed by ${actor.actor}`);
   // Not schedule.trigger(): Temporal names a schedule's runs by the second, so two triggers in one second were one run (temporalio/temporal#3614).
-  if (action === 'trigger') await client.workflow.start('launchProgrammeRound', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `programme-${programme.id}-trigger-${randomUUID()}`, args: [{ programmeId: programme.id }] });
+  if (action === 'trigger') await client.workflow.start('launchProgrammeRound', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `programme-${programme.id}-trigger-${randomUUID()}`, args: [{ programmeId: programme.id, by: actor.actor }] });
   if (action !== 'trigger') await db.programme.update({ where: { id: programme.id }, data: { paused: action === 'pause' } });
   return programmeView(ctx, await visibleProgramme(ctx, actor, id));
 }

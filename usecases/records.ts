@@ -17,7 +17,17 @@ export async function burdenOfPeriod({ db }: UseCaseContext, actor: Actor, perio
 }
 
 /** Who the caller is, so a page can show the right portal. */
-export async function whoAmI({ db }: UseCaseContext, actor: Actor) {
+export async function whoAmI(ctx: UseCaseContext, actor: Actor) {
+  const who = await principalView(ctx, actor);
+  return {
+    ...who,
+    actor: actor.actor,
+    ...(actor.office ? { capabilities: [...(actor.capabilities ?? [])] } : {}),
+    ...(actor.person ? { person: { username: actor.person.username, name: actor.person.name, role: actor.person.role } } : {}),
+  };
+}
+
+async function principalView({ db }: UseCaseContext, actor: Actor) {
   if (actor.office) {
     const office = await db.office.findUniqueOrThrow({ where: { id: actor.office.id } });
     return { kind: 'office' as const, code: office.code, name: office.name, officeCode: office.code };

@@ -24,14 +24,15 @@ async function roundViews({ db }: UseCaseContext, actor: Actor, rounds: RoundRow
     launchedAt: r.launchedAt.toISOString(),
     closesAt: r.closesAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,
+    launchedBy: r.launchedBy,
     counts: counts.get(r.id)!,
   }));
 }
 
 /** A launch retried with the same Idempotency-Key maps to the same round id. */
 export async function launchRound(ctx: UseCaseContext, actor: Actor, body: LaunchRoundBody, idempotencyKey?: string) {
-  const id = idempotencyKey ? uuidFromKey(`${actor.tokenId}:${idempotencyKey}`) : randomUUID();
-  return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, minObserversForUnit: ctx.config.DUBAN_MIN_RESPONSES_FOR_UNIT }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId }, body, id);
+  const id = idempotencyKey ? uuidFromKey(`${actor.tokenId ?? actor.actor}:${idempotencyKey}`) : randomUUID();
+  return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, minObserversForUnit: ctx.config.DUBAN_MIN_RESPONSES_FOR_UNIT }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId, actor: actor.actor }, body, id);
 }
 
 export async function listRounds(ctx: UseCaseContext, actor: Actor, query: { status?: RoundStatus; limit: number; offset: number }) {

@@ -36,7 +36,7 @@ export async function submitTask(ctx: UseCaseContext, actor: Actor, taskId: stri
   const key = idempotencyKey ?? randomUUID();
   const evidence = await resolveEvidenceFiles(ctx.db, task.unitId, body.evidence);
   return viaWorkflow(() =>
-    unitWorkflow(ctx, task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence }], updateId: `submit:${task.id}:${key}` }),
+    unitWorkflow(ctx, task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
   );
 }
 
@@ -47,6 +47,7 @@ export async function getSubmission({ db }: UseCaseContext, actor: Actor, id: st
   return {
     id: s.id, taskId: s.taskId, taskCode: s.task.code, taskTitle: s.task.title, unitCode: s.task.unit.code, summary: s.summary, evidence,
     status: s.status, submittedAt: s.submittedAt.toISOString(), reviewScore: s.reviewScore, reviewComment: s.reviewComment, reviewedAt: s.reviewedAt?.toISOString() ?? null,
+    submittedBy: s.submittedBy, reviewedBy: s.reviewedBy,
   };
 }
 
@@ -70,7 +71,7 @@ export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: st
   if (submission.status !== 'pending') throw conflict(ErrorCode.SubmissionReviewed, `the submission was already ${submission.status}`);
   const result = await viaWorkflow(() =>
     unitWorkflow(ctx, task).executeUpdate(reviewSubmissionUpdate, {
-      args: [{ taskId: task.id, submissionId: submission.id, decision: body.decision, score: body.score, comment: body.comment, reviewer: actor.office!.code }],
+      args: [{ taskId: task.id, submissionId: submission.id, decision: body.decision, score: body.score, comment: body.comment, reviewer: actor.office!.code, actor: actor.actor }],
       updateId: `review:${submission.id}`,
     }),
   );

@@ -69,6 +69,8 @@ export interface SubmitTaskInput {
   idempotencyKey: string;
   summary: string;
   evidence: EvidenceRef[];
+  /** Who submitted, as records name actors ("person:li.na", "unit:jx-001"); absent in histories from before it was recorded. */
+  actor?: string;
 }
 export interface SubmitTaskResult {
   submissionId: string;
@@ -82,6 +84,8 @@ export interface ReviewSubmissionInput {
   score?: number;
   comment?: string;
   reviewer: string;
+  /** Who reviewed, as records name actors; absent in histories from before it was recorded. */
+  actor?: string;
 }
 export interface TaskChangeResult {
   taskId: string;

@@ -8,7 +8,8 @@ const { launchProgrammeRun } = proxyActivities<ReturnType<typeof createActivitie
 });
 
 /** One scheduled (or triggered) run of a programme: launches the period's round, or skips it. */
-export async function launchProgrammeRound({ programmeId }: { programmeId: string }): Promise<ProgrammeRunResult> {
+/** `by`: who triggered the run by hand (a scheduled run has none). */
+export async function launchProgrammeRound({ programmeId, by }: { programmeId: string; by?: string }): Promise<ProgrammeRunResult> {
   // The run's workflow id is unique per scheduled time, so it names the round a retry must find again.
-  return launchProgrammeRun({ programmeId, runId: workflowInfo().workflowId, at: Date.now() });
+  return launchProgrammeRun({ programmeId, runId: workflowInfo().workflowId, at: Date.now(), ...(by ? { by } : {}) });
 }

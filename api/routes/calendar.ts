@@ -12,7 +12,7 @@ export function calendarRoutes(routes: Routes, ctx: UseCaseContext) {
     })
     .add({
       method: 'put', path: '/calendar/{year}', summary: 'Publish a year\'s statutory schedule (root office); open tasks planned on a provisional calendar are planned again on it', tags: ['Calendar'],
-      roles: ['office'], params: CalendarYearParams, body: PublishCalendarBody, response: CalendarView,
+      roles: ['office'], act: 'admin', params: CalendarYearParams, body: PublishCalendarBody, response: CalendarView,
       handler: ({ params, body, principal }) => publishCalendar(ctx, principal, params.year, body),
     });
 }

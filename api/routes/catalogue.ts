@@ -7,7 +7,7 @@ import type { Routes } from '../route';
 export function catalogueRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
     .add({
-      method: 'post', path: '/task-templates', summary: 'Add a task template to the catalogue', tags: ['Catalogue'], roles: ['office'], body: CreateTaskTemplateBody, status: 201, response: TaskTemplateView, errors: [409],
+      method: 'post', path: '/task-templates', summary: 'Add a task template to the catalogue', tags: ['Catalogue'], roles: ['office'], act: 'admin', body: CreateTaskTemplateBody, status: 201, response: TaskTemplateView, errors: [409],
       handler: ({ body, principal }) => createTaskTemplate(ctx, principal, body),
     })
     .add({

@@ -28,7 +28,7 @@ export function importRoutes(routes: Routes, ctx: UseCaseContext) {
       },
     })
     .add({
-      method: 'post', path: '/imports', tags: ['Directory'], roles: ['office'], query: ImportQuery, response: ImportResultView, errors: [409, 413, 415],
+      method: 'post', path: '/imports', tags: ['Directory'], roles: ['office'], act: 'admin', query: ImportQuery, response: ImportResultView, errors: [409, 413, 415],
       multipart: { field: 'file', description: 'An xlsx workbook (first sheet) or a CSV file in UTF-8, with or without BOM, or GB18030' },
       summary:
         'Imports offices, units or observers of your subtree from a spreadsheet, all or nothing: rows are matched on code; any bad cell answers 400 with errors[] {path: rows.<n>.<field>, row, column, message, code} for every one, and nothing is written. ' +

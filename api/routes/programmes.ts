@@ -14,7 +14,7 @@ export function programmeRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
     .add({
       method: 'post', path: '/programmes', summary: 'A recurring programme: a Temporal Schedule launches a round every month, quarter, year or cron (Asia/Shanghai)', tags: ['Programmes'],
-      roles: ['office'], body: CreateProgrammeBody, status: 201, response: ProgrammeView,
+      roles: ['office'], act: 'supervisor', body: CreateProgrammeBody, status: 201, response: ProgrammeView,
       handler: ({ body, principal }) => createProgramme(ctx, principal, body),
     })
     .add({
@@ -28,7 +28,7 @@ export function programmeRoutes(routes: Routes, ctx: UseCaseContext) {
     });
   for (const [action, summary] of Object.entries(ACTIONS) as Array<[keyof typeof ACTIONS, string]>) {
     routes.add({
-      method: 'post', path: `/programmes/{id}/${action}`, summary, tags: ['Programmes'], roles: ['office'], params: IdParams, status: action === 'trigger' ? 202 : 200, response: ProgrammeView,
+      method: 'post', path: `/programmes/{id}/${action}`, summary, tags: ['Programmes'], roles: ['office'], act: 'supervisor', params: IdParams, status: action === 'trigger' ? 202 : 200, response: ProgrammeView,
       handler: ({ params, principal }) => actOnProgramme(ctx, principal, params.id, action),
     });
   }

@@ -9,7 +9,7 @@ import type { Routes } from '../route';
 export function questionnaireRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
     .add({
-      method: 'post', path: '/questionnaire-templates', summary: 'Add a questionnaire template, or a new version of one', tags: ['Questionnaires'], roles: ['office'],
+      method: 'post', path: '/questionnaire-templates', summary: 'Add a questionnaire template, or a new version of one', tags: ['Questionnaires'], roles: ['office'], act: 'admin',
       body: CreateQuestionnaireTemplateBody, status: 201, response: QuestionnaireTemplateView, errors: [409],
       handler: ({ body, principal }) => createQuestionnaireTemplate(ctx, principal, body),
     })

@@ -10,7 +10,7 @@ import type { Routes } from '../route';
 export function roundRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
     .add({
-      method: 'post', path: '/rounds', summary: 'Launch a supervision round; send Idempotency-Key to retry safely', tags: ['Rounds'], roles: ['office'], body: LaunchRoundBody, status: 202,
+      method: 'post', path: '/rounds', summary: 'Launch a supervision round; send Idempotency-Key to retry safely', tags: ['Rounds'], roles: ['office'], act: 'supervisor', body: LaunchRoundBody, status: 202,
       response: z.object({ id: z.string(), status: z.literal('open') }), errors: [409],
       handler: async ({ body, principal, idempotencyKey, res }) => {
         const launched = await launchRound(ctx, principal, body, idempotencyKey);
@@ -27,12 +27,12 @@ export function roundRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ params, principal }) => getRound(ctx, principal, params.id),
     })
     .add({
-      method: 'post', path: '/rounds/{id}/close', summary: 'Close a round now and freeze its evaluation', tags: ['Rounds'], roles: ['office'], params: IdParams, status: 202, errors: [409],
+      method: 'post', path: '/rounds/{id}/close', summary: 'Close a round now and freeze its evaluation', tags: ['Rounds'], roles: ['office'], act: 'supervisor', params: IdParams, status: 202, errors: [409],
       response: z.object({ id: z.string(), status: z.literal('closing') }),
       handler: ({ params, principal }) => closeRound(ctx, principal, params.id),
     })
     .add({
-      method: 'post', path: '/rounds/{id}/cancel', summary: 'Cancel a round: every timer stops and no evaluation is made', tags: ['Rounds'], roles: ['office'], params: IdParams, status: 202, errors: [409],
+      method: 'post', path: '/rounds/{id}/cancel', summary: 'Cancel a round: every timer stops and no evaluation is made', tags: ['Rounds'], roles: ['office'], act: 'supervisor', params: IdParams, status: 202, errors: [409],
       response: z.object({ id: z.string(), status: z.literal('cancelled') }),
       handler: ({ params, principal }) => cancelRound(ctx, principal, params.id),
     })
@@ -41,7 +41,7 @@ export function roundRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ params, query, principal }) => listRoundTasks(ctx, principal, params.id, query),
     })
     .add({
-      method: 'post', path: '/rounds/{id}/units/{code}/tasks', tags: ['Rounds'], roles: ['office'], params: RoundUnitParams, body: AddUnitTaskBody, status: 201, response: TaskView, errors: [409],
+      method: 'post', path: '/rounds/{id}/units/{code}/tasks', tags: ['Rounds'], roles: ['office'], act: 'supervisor', params: RoundUnitParams, body: AddUnitTaskBody, status: 201, response: TaskView, errors: [409],
       summary: 'Add a task to one unit of an open round (一企一特色): its ladder covers it like any other; a task for a template already in the list: 409',
       handler: ({ params, body, principal }) => addUnitTask(ctx, principal, params.id, params.code, body),
     })

@@ -21,18 +21,18 @@ export function taskRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ params, principal }) => getSubmission(ctx, principal, params.id),
     })
     .add({
-      method: 'post', path: '/submissions/{id}/review', summary: 'Accept a submission with a score, or return it for rework; after close, a correction with a reason', tags: ['Tasks'], roles: ['office'],
+      method: 'post', path: '/submissions/{id}/review', summary: 'Accept a submission with a score, or return it for rework; after close, a correction with a reason', tags: ['Tasks'], roles: ['office'], act: 'supervisor',
       params: IdParams, body: ReviewBody, errors: [409],
       response: z.object({ submissionId: z.string(), taskStatus: z.string(), evaluationVersion: z.number().optional() }),
       handler: ({ params, body, principal }) => reviewSubmission(ctx, principal, params.id, body),
     })
     .add({
-      method: 'post', path: '/tasks/{id}/extension', summary: 'Move a task\'s due date; its ladder is rescheduled', tags: ['Tasks'], roles: ['office'], params: TaskIdParams, body: ExtensionBody, errors: [409, 422],
+      method: 'post', path: '/tasks/{id}/extension', summary: 'Move a task\'s due date; its ladder is rescheduled', tags: ['Tasks'], roles: ['office'], act: 'supervisor', params: TaskIdParams, body: ExtensionBody, errors: [409, 422],
       response: TaskView,
       handler: ({ params, body, principal }) => extendTask(ctx, principal, params.id, body),
     })
     .add({
-      method: 'post', path: '/tasks/{id}/waive', summary: 'Close a task without penalty', tags: ['Tasks'], roles: ['office'], params: TaskIdParams, body: WaiveBody, errors: [409], response: TaskView,
+      method: 'post', path: '/tasks/{id}/waive', summary: 'Close a task without penalty', tags: ['Tasks'], roles: ['office'], act: 'supervisor', params: TaskIdParams, body: WaiveBody, errors: [409], response: TaskView,
       handler: ({ params, body, principal }) => waiveTask(ctx, principal, params.id, body),
     });
 }

@@ -7,7 +7,7 @@ import type { Routes } from '../route';
 export function webhookRoutes(routes: Routes, ctx: UseCaseContext) {
   routes
     .add({
-      method: 'post', path: '/webhooks', summary: 'Receive your office\'s notifications (signed with HMAC-SHA256) at a URL', tags: ['Notifications'], roles: ['office'],
+      method: 'post', path: '/webhooks', summary: 'Receive your office\'s notifications (signed with HMAC-SHA256) at a URL', tags: ['Notifications'], roles: ['office'], act: 'admin',
       body: CreateWebhookBody, status: 201, response: WebhookView,
       handler: ({ body, principal }) => createWebhook(ctx, principal, body),
     })
@@ -16,11 +16,11 @@ export function webhookRoutes(routes: Routes, ctx: UseCaseContext) {
       handler: ({ principal }) => listWebhooks(ctx, principal),
     })
     .add({
-      method: 'post', path: '/webhooks/{id}/deactivate', summary: 'Stop delivering to a webhook', tags: ['Notifications'], roles: ['office'], params: IdParams, response: WebhookView,
+      method: 'post', path: '/webhooks/{id}/deactivate', summary: 'Stop delivering to a webhook', tags: ['Notifications'], roles: ['office'], act: 'admin', params: IdParams, response: WebhookView,
       handler: ({ params, principal }) => deactivateWebhook(ctx, principal, params.id),
     })
     .add({
-      method: 'post', path: '/webhooks/{id}/ping', summary: 'Queue a signed test event for this webhook, delivered like any other', tags: ['Notifications'], roles: ['office'], params: IdParams, status: 202,
+      method: 'post', path: '/webhooks/{id}/ping', summary: 'Queue a signed test event for this webhook, delivered like any other', tags: ['Notifications'], roles: ['office'], act: 'admin', params: IdParams, status: 202,
       response: z.object({ eventId: z.string() }),
       handler: ({ params, principal }) => pingWebhook(ctx, principal, params.id),
     })

@@ -1,5 +1,5 @@
-import { OBSERVER_ROLES, OFFICE_LEVELS, PRINCIPAL_KINDS, UNIT_KINDS } from '../vocabulary';
-import { Code, Name, text, z } from './common';
+import { OBSERVER_ROLES, OFFICE_LEVELS, UNIT_KINDS } from '../vocabulary';
+import { Code, Name, z } from './common';
 
 export const CreateOfficeBody = z
   .object({ code: Code, name: Name, level: z.enum(OFFICE_LEVELS), parentCode: Code.optional() })
@@ -35,14 +35,7 @@ export const ObserverView = z
 
 export const ListObserversQuery = z.object({ unitCode: Code.optional() });
 
-export const CreateTokenBody = z
-  .object({ kind: z.enum(PRINCIPAL_KINDS), code: Code, label: text(200, { blank: true }).optional() })
-  .strict()
-  .openapi('CreateToken');
-
-export const TokenView = z
-  .object({ token: z.string().openapi({ description: 'Shown once; only its hash is stored' }), kind: z.enum(PRINCIPAL_KINDS), code: z.string() })
-  .openapi('Token');
+export { CreateTokenBody, TokenView } from './people';
 
 export const ObserverLinkView = z
   .object({

@@ -172,6 +172,7 @@ export const RoundView = z
     launchedAt: z.string(),
     closesAt: z.string(),
     closedAt: z.string().nullable(),
+    launchedBy: z.string().nullable().openapi({ description: 'Who launched it: "person:<username>", an office token\'s "office:<code>", or "schedule" for a programme' }),
     counts: RoundCounts,
   })
   .openapi('Round');

@@ -34,6 +34,8 @@ export const SubmissionView = z
     reviewScore: z.number().nullable(),
     reviewComment: z.string().nullable(),
     reviewedAt: z.string().nullable(),
+    submittedBy: z.string().nullable().openapi({ description: 'Who submitted: "person:<username>" for a unit contact, else the unit token\'s "unit:<code>"' }),
+    reviewedBy: z.string().nullable().openapi({ description: 'Who reviewed: "person:<username>" when a person did, else "office:<code>"' }),
   })
   .openapi('Submission');
 

@@ -114,9 +114,9 @@ describe('signing in as oneself', () => {
     await shot(page, 'signin-viewer-unit');
     // The same session trying anyway, as a crafted request from the page would.
     const refused = await page.evaluate(async (round) => {
-      const csrf = (await (await fetch('/api/v1/auth/csrf')).json()).token;
+      const csrf = ((await (await fetch('/api/v1/auth/csrf')).json()) as { token: string }).token;
       const res = await fetch(`/api/v1/rounds/${round}/close`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{}' });
-      return { status: res.status, code: (await res.json()).code };
+      return { status: res.status, code: ((await res.json()) as { code: string }).code };
     }, roundId);
     expect(refused).toEqual({ status: 403, code: 'ROLE_FORBIDDEN' });
   });

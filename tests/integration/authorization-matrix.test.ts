@@ -13,6 +13,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 interface Req {
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 type Judged = Exclude<CallerKey, 'anonymous' | 'revoked'>;
 const JUDGED: Judged[] = ['owner', 'parent', 'sibling', 'child', 'unit', 'neighbourUnit', 'otherUnit', 'observer', 'otherObserver'];
@@ -24,6 +25,8 @@ interface Endpoint {
   req: (w: World, c: CallerKey, allowed: boolean) => Req;
   /** For a change: what a refused call must leave as it was. */
   state?: (w: World, req: Req) => Promise<unknown>;
+  /** What callers without valid credentials get, for the routes that need none (default 401). */
+  unauthenticated?: number;
 }
 
 let serial = 0;
@@ -42,10 +45,48 @@ const ROUND_READ = [200, 200, 404, 200, 200, 200, 404, 403, 403];
 const ROUND_READ_OFFICE = [200, 200, 404, 200, 403, 403, 403, 403, 403];
 const U1_READ = [200, 200, 404, 404, 200, 404, 404, 403, 403];
 const OBSERVER_ONLY = [403, 403, 403, 403, 403, 403, 403, 200, 200];
+const EVERYONE = (status: number) => Array<number>(9).fill(status);
+/** A client address of its own for each sign-in attempt, so the failures here never lock out another test's address. */
+const address = () => `10.${randomBytes(3).join('.')}`;
 
 //                                              owner parent sibling child unit neighbourUnit otherUnit observer otherObserver
 const MATRIX: Record<string, Endpoint> = {
   'GET /me': { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200], req: () => ({ path: '/me' }) },
+
+  // Signing in needs no credentials: a wrong password is the same 401 whoever sends it.
+  'POST /auth/login': {
+    expect: EVERYONE(401), unauthenticated: 401,
+    req: () => ({ path: '/auth/login', body: { username: fresh('nobody'), password: 'Wrong-password-42' }, headers: { 'x-forwarded-for': address() } }),
+    state: () => one('SELECT count(*)::int AS n FROM sessions', []),
+  },
+  'POST /auth/invitations/{token}': {
+    expect: EVERYONE(400), unauthenticated: 400,
+    req: () => ({ path: `/auth/invitations/${randomBytes(32).toString('base64url')}`, body: { password: 'short' } }),
+  },
+  'POST /auth/logout': { expect: EVERYONE(204), req: () => ({ path: '/auth/logout' }) },
+  'GET /auth/csrf': { expect: EVERYONE(200), req: () => ({ path: '/auth/csrf' }) },
+  'POST /people': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w) => ({ path: '/people', body: { name: '新同事', username: fresh('np'), role: 'supervisor', officeCode: w.offices.owner.code } }),
+    state: countBy('people', 'username'),
+  },
+  'GET /people': { expect: OFFICE_READ, req: () => ({ path: '/people' }) },
+  'POST /people/{id}/deactivate': {
+    expect: SUBTREE_OF_OWNER(200),
+    req: (w) => ({ path: `/people/${w.people.owner}/deactivate` }),
+    state: (w) => one('SELECT active FROM people WHERE id = $1', [w.people.owner]),
+  },
+  'POST /people/{id}/invitation': {
+    expect: SUBTREE_OF_OWNER(201),
+    req: (w) => ({ path: `/people/${w.people.owner}/invitation` }),
+    state: (w) => one('SELECT count(*)::int AS n FROM invitations WHERE person_id = $1', [w.people.owner]),
+  },
+  'GET /tokens': { expect: OFFICE_READ, req: () => ({ path: '/tokens' }) },
+  'POST /tokens/{id}/revoke': {
+    expect: SUBTREE_OF_OWNER(200),
+    req: (w) => ({ path: `/tokens/${w.spareToken}/revoke` }),
+    state: (w) => one('SELECT revoked_at FROM api_tokens WHERE id = $1', [w.spareToken]),
+  },
   'POST /offices': {
     expect: SUBTREE_OF_OWNER(201),
     req: (w) => ({ path: '/offices', body: { code: fresh('nof'), name: '新设县产改办', level: 'county', parentCode: w.offices.owner.code } }),
@@ -278,7 +319,7 @@ afterAll(async () => {
   await closeSink?.();
 });
 
-const call = (method: string, req: Req, token?: string) => request(method, `/api/v1${req.path}`, { token, body: formOf(req.body) });
+const call = (method: string, req: Req, token?: string) => request(method, `/api/v1${req.path}`, { token, body: formOf(req.body), headers: req.headers });
 
 /** A reply as text to scan: JSON and CSV as they are, a workbook as the values of all its cells, a Word document as its text. */
 async function readable(reply: Reply): Promise<string> {
@@ -314,7 +355,7 @@ function withUnknowns(caller: CallerKey, req: Req): { req: Req; swaps: Array<[st
 const rows = Object.keys(MATRIX).flatMap((key) =>
   CALLERS.map((caller) => {
     const i = JUDGED.indexOf(caller as Judged);
-    return { key, caller, status: i < 0 ? 401 : MATRIX[key].expect[i] };
+    return { key, caller, status: i < 0 ? (MATRIX[key].unauthenticated ?? 401) : MATRIX[key].expect[i] };
   }),
 );
 
@@ -358,10 +399,14 @@ describe('who sees what in lists, counts and exports', () => {
     expect(ofWorld(codes(await get(caller, '/observers')), 'observer')).toEqual(visible(caller, 'observer'));
   });
 
-  test.each(offices)('when the %s office lists templates, programmes and webhooks, then it gets its own, its subtree\'s and (templates) those above it', async (caller) => {
+  test.each(offices)('when the %s office lists templates, programmes, webhooks, people and tokens, then it gets its own, its subtree\'s and (templates) those above it', async (caller) => {
     const templates = [...codes(await get(caller, '/task-templates')), ...codes(await get(caller, '/questionnaire-templates'))];
     expect(ofWorld(templates, 'catalogue')).toEqual(visible(caller, 'catalogue'));
-    const owned = [...codes(await get(caller, '/programmes'), 'id'), ...codes(await get(caller, '/webhooks'), 'id')];
+    const people = await get(caller, '/people');
+    const owned = [
+      ...codes(await get(caller, '/programmes'), 'id'), ...codes(await get(caller, '/webhooks'), 'id'),
+      ...codes(people, 'id'), ...codes(people, 'username'), ...codes(await get(caller, '/tokens'), 'id'),
+    ];
     expect(ofWorld(owned, 'owned')).toEqual(visible(caller, 'owned'));
   });
 

@@ -76,7 +76,7 @@ whenUnauthorized(() => {
 function header() {
   if (!me) return replace(whoami);
   const person = me.person;
-  const mayManagePeople = me.kind === 'office' && (!person || person.role === 'admin');
+  const mayManagePeople = me.capabilities?.includes('admin') ?? false;
   return replace(whoami,
     h('span', { class: 'who' },
       h('span', { class: 'who-role' }, person ? PERSON_ROLE[person.role] ?? person.role : ROLE[me.kind]),

@@ -148,6 +148,9 @@ export interface World {
   submissions: { u1: string; uk: string; review: [string, string] };
   programmes: { owner: string; sibling: string; spare: string };
   webhooks: { owner: string; sibling: string; spare: [string, string] };
+  /** A person of the owner office (invited, no password), and a spare unit token of u1 to revoke. */
+  people: { owner: string; ownerUsername: string };
+  spareToken: string;
   /** Open rounds for the two offices allowed to close, and the two allowed to cancel. */
   spareRounds: { close: [string, string]; cancel: [string, string] };
   /** What o1b wrote in the window: no one but offices over u1 may ever read it. */
@@ -278,7 +281,14 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   const hook = async (by: Api) => expectStatus(await by.post('/webhooks', { url: hookUrl }), 201).id as string;
   const webhooks: World['webhooks'] = { owner: await hook(owner), sibling: await hook(sibling), spare: [await hook(owner), await hook(owner)] };
 
+  const ownerUsername = `pp${run}`;
+  const people = { owner: expectStatus(await owner.post('/people', { name: `受邀人员 ${ownerUsername}`, username: ownerUsername, role: 'viewer' }), 201).id as string, ownerUsername };
+  const spareToken = expectStatus(await owner.post('/tokens', { kind: 'unit', code: units.u1.code, label: 'spare' }), 201).id as string;
+
   const things: Thing[] = [
+    { kind: 'owned', office: 'owner', text: people.owner },
+    { kind: 'owned', office: 'owner', text: ownerUsername },
+    { kind: 'owned', office: 'owner', text: spareToken },
     ...OFFICES.map((office) => ({ kind: 'office' as const, office, text: offices[office].code })),
     ...UNITS.map((unit) => ({ kind: 'unit' as const, unit, text: units[unit].code })),
     ...OBSERVERS.map((observer) => ({ kind: 'observer' as const, observer, text: observers[observer].code })),
@@ -303,7 +313,7 @@ export async function buildWorld(hookUrl: string): Promise<World> {
   ];
 
   return {
-    run, period, offices, units, observers, templates, questionnaires, rounds, windows, tasks, submissions, programmes, webhooks, secret, hookUrl, things,
+    run, period, offices, units, observers, templates, questionnaires, rounds, windows, tasks, submissions, programmes, webhooks, secret, hookUrl, things, people, spareToken,
     spareRounds: { close: [spare[0], spare[1]], cancel: [spare[2], spare[3]] },
     tokens: {
       owner: owner.token, parent: parent.token, sibling: sibling.token, child: child.token, unit: u1.token, neighbourUnit: uk.token, otherUnit: us.token,
