@@ -63,6 +63,10 @@ const MATRIX: Record<string, Endpoint> = {
     expect: EVERYONE(400), unauthenticated: 400,
     req: () => ({ path: `/auth/invitations/${randomBytes(32).toString('base64url')}`, body: { password: 'short' } }),
   },
+  // What the sign-in page offers, and single sign-on, which this deployment has not configured.
+  'GET /auth/options': { expect: EVERYONE(200), unauthenticated: 200, req: () => ({ path: '/auth/options' }) },
+  'GET /auth/oidc/login': { expect: EVERYONE(404), unauthenticated: 404, req: () => ({ path: '/auth/oidc/login' }) },
+  'GET /auth/oidc/callback': { expect: EVERYONE(404), unauthenticated: 404, req: () => ({ path: '/auth/oidc/callback?code=x&state=y' }) },
   'POST /auth/logout': { expect: EVERYONE(204), req: () => ({ path: '/auth/logout' }) },
   'GET /auth/csrf': { expect: EVERYONE(200), req: () => ({ path: '/auth/csrf' }) },
   'POST /people': {
