@@ -90,17 +90,19 @@ export async function completeOidcSignIn(ctx: Pick<UseCaseContext, 'db' | 'confi
   const audit = (action: string, subject: string, detail: Record<string, unknown>, actor = 'anonymous') =>
     ctx.db.auditEntry.create({ data: { actor, action, subject, detail: { ...detail, address: req.ip ?? null, method: 'oidc' } } });
   if (!flow) return back('failed');
-  let claims: oidc.IDToken | undefined;
+  let username: unknown;
   try {
     const provider = await providerConfig(ctx.config);
     const current = new URL(req.originalUrl, base);
     const tokens = await oidc.authorizationCodeGrant(provider, current, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
-    claims = tokens.claims();
+    const claims = tokens.claims()!;
+    const claim = ctx.config.DUBAN_OIDC_USERNAME_CLAIM;
+    // Providers put profile claims in the ID token or only in the userinfo answer; ask there when it lacks them.
+    username = claims[claim] ?? (await oidc.fetchUserInfo(provider, tokens.access_token, claims.sub))[claim];
   } catch (e) {
     await audit('auth.login_failed', 'oidc', { reason: 'flow', error: (e as Error).message.slice(0, 200) });
     return back('failed');
   }
-  const username = claims?.[ctx.config.DUBAN_OIDC_USERNAME_CLAIM];
   const person = typeof username === 'string' ? await findPersonByUsername(ctx.db, username) : null;
   if (!person || !person.active || !principalOfPerson(person)) {
     await audit('auth.login_failed', `username:${typeof username === 'string' ? username.slice(0, 100) : '?'}`, { reason: person ? 'inactive' : 'unknown' });

@@ -18,7 +18,7 @@ let unitName: string;
 async function passwordSignIn(page: Page, username: string, password: string) {
   await page.goto('/#/signin');
   await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.locator('input[name="password"]').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
@@ -39,6 +39,10 @@ afterAll(async () => {
 });
 
 describe('signing in as oneself', () => {
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+  });
+
   test('when an admin invites a supervisor, the supervisor sets a password from the link and signs in, then the header names them and their office; signing out ends the session', async () => {
     const invited = await invitePerson(city.api, { role: 'supervisor', officeCode: city.code, name: '李督办' });
     const page = await browser.context.newPage();
@@ -85,7 +89,7 @@ describe('signing in as oneself', () => {
     await shot(page, 'signin-wrong-password');
     let locked = false;
     for (let i = 0; i < 30 && !locked; i++) {
-      await page.getByLabel('密码', { exact: true }).fill(`wrong-${i}`);
+      await page.locator('input[name="password"]').fill(`wrong-${i}`);
       await page.getByRole('button', { name: '登录', exact: true }).click();
       await eventually(() => page.getByRole('button', { name: '登录', exact: true }).isDisabled(), (d) => expect(d).toBe(false));
       locked = ((await alert.textContent()) ?? '').includes('登录失败次数过多');
@@ -94,7 +98,7 @@ describe('signing in as oneself', () => {
     expect(await alert.textContent()).toMatch(/请 \d+ 分钟后再试/);
     await shot(page, 'signin-locked');
     // Locked means locked: the right password waits too.
-    await page.getByLabel('密码', { exact: true }).fill(GOOD_PASSWORD);
+    await page.locator('input[name="password"]').fill(GOOD_PASSWORD);
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await eventually(() => alert.textContent(), (t) => expect(t).toContain('登录失败次数过多'));
     expect(page.url()).toMatch(/#\/signin$/);
@@ -144,6 +148,12 @@ describe('single sign-on through a real OpenID provider', () => {
   afterAll(async () => {
     if (api) await stopService(api.pid, 5000);
     if (provider) await stopService(provider.pid, 5000);
+  });
+
+  // A fresh browser for each: cookies are per host, not per port, so neither the other API's
+  // session nor the provider's own sign-in of an earlier test may carry over.
+  beforeEach(async () => {
+    await browser.context.clearCookies();
   });
 
   async function throughProvider(page: Page, login: string) {
