@@ -20,6 +20,7 @@ import { evaluationRoutes } from './routes/evaluation';
 import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/imports';
 import { peopleRoutes } from './routes/people';
+import { signOnRoutes } from './routes/signOn';
 import { programmeRoutes } from './routes/programmes';
 import { questionnaireRoutes } from './routes/questionnaires';
 import { roundRoutes } from './routes/rounds';
@@ -60,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(ctx));
   const routes = new Routes(v1, registry, open);
-  for (const mount of [peopleRoutes, directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes]) mount(routes, ctx);
+  for (const mount of [peopleRoutes, signOnRoutes, directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes]) mount(routes, ctx);
   routes.finish();
   const document = openApiDocument(registry);
 

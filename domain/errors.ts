@@ -19,6 +19,10 @@ export const ErrorCode = {
   CsrfMissing: 'CSRF_MISSING',
   /** X-CSRF-Token present but not the session's. */
   CsrfInvalid: 'CSRF_INVALID',
+  /** Password sign-in is switched off here: people sign in through single sign-on. */
+  PasswordSignInOff: 'PASSWORD_SIGNIN_OFF',
+  /** Single sign-on is not configured on this deployment. */
+  OidcOff: 'OIDC_OFF',
   /** Wrong username or password (the two answer alike). */
   LoginFailed: 'LOGIN_FAILED',
   /** A password shorter than the policy's minimum, one of the common passwords, or containing the username. */

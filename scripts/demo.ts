@@ -120,3 +120,29 @@ export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string>
   fs.writeFileSync(TOKENS_FILE, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return { tokens, people: await ensureDemoPeople(db, ids), password: DEMO_PASSWORD };
 }
+
+const LINKS_FILE = path.join(DATA_DIR, 'demo-links.json');
+
+/**
+ * Personal links for the first two observers of the demo unit, issued through the API as an
+ * office would (POST /observers/{code}/link); a link of an earlier run that still works is kept,
+ * so the links printed last time keep working.
+ */
+export async function ensureDemoObserverLinks(api: string, officeToken: string): Promise<Array<{ observerCode: string; url: string }>> {
+  const saved: Record<string, { url: string; token: string }> = fs.existsSync(LINKS_FILE) ? JSON.parse(fs.readFileSync(LINKS_FILE, 'utf8')) : {};
+  const observers = (await (await fetch(`${api}/observers?unitCode=${DEMO_UNIT_CODES[0]}`, { headers: { authorization: `Bearer ${officeToken}` } })).json()) as Array<{ code: string }>;
+  const links: Record<string, { url: string; token: string }> = {};
+  for (const { code } of observers.slice(0, 2)) {
+    const earlier = saved[code];
+    const works = earlier && (await fetch(`${api}/me`, { headers: { authorization: `Bearer ${earlier.token}` } })).ok;
+    if (works) links[code] = earlier;
+    else {
+      const res = await fetch(`${api}/observers/${encodeURIComponent(code)}/link`, { method: 'POST', headers: { authorization: `Bearer ${officeToken}` } });
+      if (!res.ok) throw new Error(`issuing the demo link of ${code}: ${res.status} ${await res.text()}`);
+      const { url, token } = (await res.json()) as { url: string; token: string };
+      links[code] = { url, token };
+    }
+  }
+  fs.writeFileSync(LINKS_FILE, JSON.stringify(links, null, 2), { mode: 0o600 });
+  return Object.entries(links).map(([observerCode, { url }]) => ({ observerCode, url }));
+}

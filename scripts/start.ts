@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config';
 import { runAll } from '../src/main';
-import { DEMO_ROUND, loadDemo } from './demo';
+import { DEMO_ROUND, ensureDemoObserverLinks, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
 import { startLocalStack } from './stack';
 import { consoleLog } from './stack/log';
@@ -56,6 +56,8 @@ async function main() {
       for (const [who, token] of Object.entries(tokens)) lines.push(`  ${who.padEnd(30)} ${token}`);
       lines.push('', `Demo people (sign in at ${origin}/ or POST ${origin}/api/v1/auth/login; password ${password}):`);
       for (const p of people) lines.push(`  ${p.username.padEnd(20)} ${p.role.padEnd(13)} ${p.at}`);
+      lines.push('', "Observers' personal links (open one to answer as that observer; no password):");
+      for (const l of await ensureDemoObserverLinks(`${origin}/api/v1`, tokens['office jx (江西省产改办)'])) lines.push(`  ${l.observerCode.padEnd(20)} ${l.url}`);
     }
     lines.push('', 'Ctrl-C stops everything started here; data stays in .data/ for the next start.');
     console.log(lines.join('\n'));

@@ -14,6 +14,17 @@ const Config = z.object({
   DUBAN_MIN_RESPONSES_FOR_UNIT: z.coerce.number().int().min(3).default(3),
   /** The address people reach the pages at (e.g. https://duban.example.gov.cn), for links the API hands out; by default the request's own. */
   DUBAN_PUBLIC_URL: z.url().optional(),
+  /** Single sign-on (OpenID Connect): the provider's issuer URL; with a client id, it turns single sign-on on. */
+  DUBAN_OIDC_ISSUER: z.url().optional(),
+  DUBAN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  DUBAN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  DUBAN_OIDC_SCOPE: z.string().default('openid profile'),
+  /** The ID token claim matched against a person's username. */
+  DUBAN_OIDC_USERNAME_CLAIM: z.string().default('preferred_username'),
+  /** The sign-in button's text. */
+  DUBAN_OIDC_LABEL: z.string().default('统一身份认证登录'),
+  /** Whether people may sign in with a password; switch off when single sign-on is the only way. */
+  DUBAN_PASSWORD_SIGNIN: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

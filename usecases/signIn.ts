@@ -15,6 +15,7 @@ const loginFailed = () => new AppError(401, ErrorCode.LoginFailed, 'Unauthorized
  */
 export async function signIn(ctx: UseCaseContext, body: { username: string; password: string }, req: Request, res: Response) {
   const { db } = ctx;
+  if (!ctx.config.DUBAN_PASSWORD_SIGNIN) throw new AppError(403, ErrorCode.PasswordSignInOff, 'Forbidden', 'password sign-in is switched off here; sign in through single sign-on');
   const username = normalizeUsername(body.username);
   const person = await findPersonByUsername(db, username);
   const matches = await verifyPassword(person?.passwordHash ?? (await dummyHash()), body.password);

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { createOffice, createTaskTemplate, createUnitWithToken, mintToken, root, type Office, type Unit } from '../integration/support/fixtures';
 import { expectStatus, type Api } from '../integration/support/http';
 import { roundBody, waitUntilIssued } from '../integration/support/rounds';
-import { eventually, launchBrowser, shot, signIn, type Browser } from './support/browser';
+import { eventually, launchBrowser, pasteToken, shot, signIn, type Browser } from './support/browser';
 
 // An office works its round in the browser: the dashboard, the task table with a review, the evaluation.
 type UnitClient = Unit & { api: Api };
@@ -47,9 +47,7 @@ afterAll(async () => {
 
 describe('the office dashboard', () => {
   test('when a wrong token is pasted, then the sign-in page says so and keeps the person there', async () => {
-    await page.goto('/');
-    await page.getByLabel('访问令牌').fill('dbn_this-is-not-a-token');
-    await page.getByRole('button', { name: '登录' }).click();
+    await pasteToken(page, 'dbn_this-is-not-a-token');
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('令牌无效');
     expect(page.url()).toMatch(/#\/signin$/);

@@ -69,6 +69,10 @@ const MATRIX: Record<string, Endpoint> = {
     expect: EVERYONE(400), unauthenticated: 400,
     req: () => ({ path: `/auth/invitations/${randomBytes(32).toString('base64url')}`, body: { password: 'short' } }),
   },
+  // What the sign-in page offers, and single sign-on, which this deployment has not configured.
+  'GET /auth/options': { expect: EVERYONE(200), unauthenticated: 200, req: () => ({ path: '/auth/options' }) },
+  'GET /auth/oidc/login': { expect: EVERYONE(404), unauthenticated: 404, req: () => ({ path: '/auth/oidc/login' }) },
+  'GET /auth/oidc/callback': { expect: EVERYONE(404), unauthenticated: 404, req: () => ({ path: '/auth/oidc/callback?code=x&state=y' }) },
   // A person signs out of a spare session, so the one the other rows use stays open.
   'POST /auth/logout': { expect: EVERYONE(204), req: (w, c) => ({ path: '/auth/logout', ...(w.sessions[c] ? { session: w.sessions[c].spare } : {}) }) },
   'GET /auth/csrf': { expect: EVERYONE(200), req: () => ({ path: '/auth/csrf' }) },

@@ -1,4 +1,6 @@
-// The one way pages talk to /api/v1: bearer token from the session, problem+json turned into ApiError.
+// The one way pages talk to /api/v1. People sign in with a password (or single sign-on) and the
+// browser keeps the session cookie; every change they send carries the session's CSRF token.
+// Observers' personal links and pasted program tokens are bearer tokens kept in this tab only.
 import { EVIDENCE, label } from './labels.js';
 
 const TOKEN_KEY = 'duban.token';
@@ -12,40 +14,89 @@ export const session = {
   },
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
+    csrf = null;
   },
 };
 
 let onUnauthorized = () => {};
-/** Called when the server no longer accepts the token. */
+/** Called when the server no longer accepts the session or token. */
 export const whenUnauthorized = (fn) => (onUnauthorized = fn);
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
     this.status = status;
     this.title = problem?.title ?? '';
     this.code = problem?.code ?? '';
     this.detail = problem?.detail ?? '';
     this.errors = Array.isArray(problem?.errors) ? problem.errors : [];
+    /** Seconds to wait, from Retry-After (429, 503). */
+    this.retryAfter = retryAfter === null ? null : Number(retryAfter);
   }
 }
 
-async function send(method, path, { body, headers } = {}) {
+// The session's CSRF token, read once per session from GET /auth/csrf.
+let csrf = null;
+const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function csrfToken() {
+  if (!csrf) {
+    const res = await fetch('/api/v1/auth/csrf', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (res.ok) csrf = (await res.json()).token;
+  }
+  return csrf;
+}
+
+async function send(method, path, { body, headers, quiet = false, retried = false } = {}) {
   const all = { accept: 'application/json, application/problem+json', ...headers };
   if (session.token) all.authorization = `Bearer ${session.token}`;
+  else if (CHANGES.has(method) && !path.startsWith('/auth/')) {
+    const token = await csrfToken();
+    if (token) all['x-csrf-token'] = token;
+  }
   if (body !== undefined) all['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`/api/v1${path}`, { method, headers: all, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, { detail: 'network' });
   }
   if (res.ok) return res;
   const type = res.headers.get('content-type') ?? '';
   const problem = /json/.test(type) ? await res.json().catch(() => null) : null;
-  const error = new ApiError(res.status, problem);
-  if (res.status === 401) onUnauthorized(error);
+  // A CSRF token from an earlier session: read the current one and send once more.
+  if (res.status === 403 && /^CSRF_/.test(problem?.code ?? '') && !retried) {
+    csrf = null;
+    return send(method, path, { body, headers, quiet, retried: true });
+  }
+  const error = new ApiError(res.status, problem, res.headers.get('retry-after'));
+  if (res.status === 401 && !quiet) onUnauthorized(error);
   throw error;
+}
+
+/** Who is signed in in this browser (a session cookie or this tab's token), or null. */
+export async function currentPrincipal() {
+  try {
+    return await json(await send('GET', '/me', { quiet: true }));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+/** Password sign-in: the server sets the session cookie. */
+export async function signInWithPassword(username, password) {
+  session.clear();
+  await send('POST', '/auth/login', { body: { username, password }, quiet: true });
+  csrf = null;
+}
+
+/** Ends the session (or forgets this tab's token). */
+export async function signOutHere() {
+  if (session.token) return session.clear();
+  const token = await csrfToken().catch(() => null);
+  csrf = null;
+  await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin', headers: token ? { 'x-csrf-token': token } : {} }).catch(() => null);
 }
 
 const json = async (res) => (res.status === 204 ? null : res.json());
@@ -80,7 +131,7 @@ export function newKey() {
 const STATUS_TEXT = {
   0: '无法连接服务器，请检查网络后重试。',
   400: '提交的内容有误，请按提示修改。',
-  401: '登录已失效，请重新输入令牌。',
+  401: '登录已失效，请重新登录。',
   403: '当前身份无权执行此操作。',
   404: '未找到该内容，或您无权查看。',
   409: '操作与当前状态冲突。',
@@ -107,6 +158,9 @@ const CODE_TEXT = {
   PAYLOAD_TOO_LARGE: '提交的内容过大。',
   UNSUPPORTED_MEDIA_TYPE: '不支持的文件或内容类型。',
   RATE_LIMITED: '操作过于频繁，请稍后再试。',
+  ROLE_FORBIDDEN: '您的角色无权执行此操作（只读或职责以外）。',
+  CSRF_MISSING: '页面已过期，请刷新后重试。',
+  CSRF_INVALID: '页面已过期，请刷新后重试。',
   UNAVAILABLE: '服务暂时不可用，请稍后再试。',
 };
 

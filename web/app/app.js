@@ -1,14 +1,16 @@
 // Hash routes, the signed-in principal, and the header. Each page is a module exporting one async function.
-import { get, session, whenUnauthorized } from './api.js';
+import { currentPrincipal, session, signOutHere, whenUnauthorized } from './api.js';
 import { h, loading, replace } from './dom.js';
 import { calendarPage } from './calendar.js';
 import { evaluationPage } from './evaluation.js';
-import { ROLE } from './labels.js';
+import { invitationPage } from './invitation.js';
+import { PERSON_ROLE, ROLE } from './labels.js';
 import { observerPage } from './observer.js';
 import { roundsPage } from './office.js';
 import { boardPage } from './board.js';
 import { unitRoundPage } from './round.js';
 import { observerLinksPage } from './links.js';
+import { peoplePage } from './people.js';
 import { signInPage } from './signin.js';
 import { errorBox } from './ui.js';
 import { unitPage } from './unit.js';
@@ -22,6 +24,7 @@ const ROUTES = [
   [/^#\/office\/rounds\/([0-9a-f-]{36})\/evaluation$/, 'office', evaluationPage],
   [/^#\/office\/calendar\/(\d{4})$/, 'office', calendarPage],
   [/^#\/office\/units\/([^/]+)\/links$/, 'office', observerLinksPage],
+  [/^#\/office\/people$/, 'office', peoplePage],
   [/^#\/unit$/, 'unit', unitPage],
   [/^#\/observer$/, 'observer', observerPage],
 ];
@@ -32,7 +35,8 @@ let me = null;
 let notice = null;
 let renders = 0;
 
-export function signOut(message = null) {
+export function signOut(message = null, { endSession = false } = {}) {
+  if (endSession) void signOutHere();
   session.clear();
   me = null;
   notice = message;
@@ -68,20 +72,33 @@ whenUnauthorized(() => {
   arrivedByLink = false;
 });
 
+/** The person (or the principal a token stands for), their role and their office or unit. */
 function header() {
   if (!me) return replace(whoami);
+  const person = me.person;
+  const mayManagePeople = me.capabilities?.includes('admin') ?? false;
   return replace(whoami,
-    h('span', { class: 'who' }, h('span', { class: 'who-role' }, ROLE[me.kind]), h('span', { class: 'who-name' }, me.name)),
-    h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => signOut('您已退出登录。') }, '退出'));
+    h('span', { class: 'who' },
+      h('span', { class: 'who-role' }, person ? PERSON_ROLE[person.role] ?? person.role : ROLE[me.kind]),
+      h('span', { class: 'who-name' }, person ? person.name : me.name),
+      person ? h('span', { class: 'who-office' }, me.name) : null),
+    mayManagePeople ? h('a', { class: 'btn btn-ghost', href: '#/office/people' }, '人员') : null,
+    h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => signOut('您已退出登录。', { endSession: true }) }, '退出'));
 }
 
 async function render() {
   const seq = ++renders;
   const hash = location.hash || '#/';
   try {
-    if (!me && session.token) {
+    const invitation = /^#\/invitation\/([\w-]+)$/.exec(hash);
+    if (invitation) {
+      me = null;
+      header();
+      return show(seq, await invitationPage({ params: [invitation[1]], accepted: (text) => signOut(text, { endSession: true }) }));
+    }
+    if (!me) {
       replace(main, loading());
-      me = await get('/me');
+      me = await currentPrincipal();
     }
     header();
     if (seq !== renders) return;

@@ -1,6 +1,8 @@
 // The product's fixed vocabularies as offices name them.
 export const ROLE = { office: '产改办', unit: '试点单位', observer: '改革观察员' };
 
+export const PERSON_ROLE = { admin: '管理员', supervisor: '督办', viewer: '查看', unit_contact: '单位联络人' };
+
 export const ROUND_STATUS = { open: '进行中', closing: '结算中', closed: '已结束', cancelled: '已撤销' };
 
 export const TASK_STATUS = { issued: '已下发', submitted: '已提交', returned: '已退回', accepted: '已通过', overdue: '已逾期', waived: '已免除' };

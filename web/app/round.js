@@ -22,7 +22,10 @@ export function roundTabs(id, current) {
     tab(`#/office/rounds/${id}/evaluation`, '考核结果', 'evaluation'));
 }
 
-export async function unitRoundPage({ params: [id, encodedCode] }) {
+export async function unitRoundPage({ me, params: [id, encodedCode] }) {
+  // Reviews are a supervisor's; a viewer reads the same page without the buttons.
+  const mayReview = me.capabilities?.includes('supervisor') ?? false;
+  const mayIssueLinks = me.capabilities?.includes('admin') ?? false;
   const code = decodeURIComponent(encodedCode);
   const [round, board] = await Promise.all([get(`/rounds/${id}`), get(`/rounds/${id}/board?unitCode=${encodeURIComponent(code)}`)]);
   const row = board.units[0];
@@ -67,7 +70,7 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
         h('td', {}, taskStatusBadge(t.status)),
         h('td', { class: 'nowrap' }, t.dueDate, t.dueProvisional ? h('small', { class: 'muted due-provisional', title: '截止日期所在年度的节假日安排尚未公布，按临时日历推算' }, ' （临时）') : null),
         h('td', {}, levelBadge(t.escalationLevel)),
-        h('td', {}, t.status === 'submitted' && t.submissionId
+        h('td', {}, mayReview && t.status === 'submitted' && t.submissionId
           ? h('button', { type: 'button', class: 'btn btn-small btn-primary', 'aria-label': `审核 ${unitNames.get(t.unitCode) ?? t.unitCode} 的「${t.title}」`, onclick: () => openReview({ task: t, unitName: unitNames.get(t.unitCode) }, (s) => reviewed(t, s)) }, '审核')
           : h('span', { class: 'muted' }, '—'))))));
   }
@@ -121,13 +124,13 @@ export async function unitRoundPage({ params: [id, encodedCode] }) {
   };
 
   return h('div', {},
-    pageTitle(`${unitNames.get(code) ?? code}`, row ? h('span', { class: `light light-${row.light}` }, LIGHT[row.light]) : null, roundStatusBadge(round.status), h('button', { type: 'button', class: 'btn', onclick: noticeDoc }, '下载督办单（Word）'), h('a', { class: 'btn', href: `#/office/units/${encodeURIComponent(code)}/links` }, '观察员二维码')),
+    pageTitle(`${unitNames.get(code) ?? code}`, row ? h('span', { class: `light light-${row.light}` }, LIGHT[row.light]) : null, roundStatusBadge(round.status), h('button', { type: 'button', class: 'btn', onclick: noticeDoc }, '下载督办单（Word）'), mayIssueLinks ? h('a', { class: 'btn', href: `#/office/units/${encodeURIComponent(code)}/links` }, '观察员二维码') : null),
     h('p', { class: 'meta' }, `${round.title} · 期次 ${round.period} · ${round.closedAt ? `结束 ${dateTime(round.closedAt)}` : `截止 ${dateTime(round.closesAt)}`}`),
     roundTabs(id, 'unit'),
     notice,
     row ? h('dl', { class: 'stats' }, [['tasks', '任务', row.tasks], ['accepted', '已通过', row.accepted], ['submitted', '待审核', row.submitted], ['returned', '已退回', row.returned], ['overdue', '已逾期', row.overdue], ['dueSoon', '临期', row.dueSoon]].map(([k, t, v]) => h('div', { class: `stat stat-${k}` }, h('dt', {}, t), h('dd', {}, String(v))))) : null,
     section('任务清单',
-      h('p', { class: 'hint' }, '已提交的任务可点“审核”查看提交内容和佐证材料。'),
+      h('p', { class: 'hint' }, mayReview ? '已提交的任务可点“审核”查看提交内容和佐证材料。' : '审核由督办人员办理；您可查看任务与提交记录。'),
       h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() }, field('状态', statusSelect)),
       taskArea),
     section('提交记录', submissionArea),

@@ -66,11 +66,17 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Pastes the token on the sign-in page as a person would, and waits for the portal of its role. */
-export async function signIn(page: Page, token: string): Promise<void> {
+/** Opens the sign-in page's token form, folded under the username and password. */
+export async function pasteToken(page: Page, token: string): Promise<void> {
   await page.goto('/');
+  await page.getByText('使用访问令牌登录').click();
   await page.getByLabel('访问令牌').fill(token);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '用令牌登录' }).click();
+}
+
+/** Pastes the token on the sign-in page as a program's operator would, and waits for the portal of its role. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  await pasteToken(page, token);
   await page.waitForURL(/#\/(office|unit|observer)$/);
   await page.locator('h1#page-title').waitFor();
 }
