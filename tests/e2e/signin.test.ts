@@ -190,3 +190,48 @@ describe('single sign-on through a real OpenID provider', () => {
     expect(page.url()).not.toContain('signin=');
   });
 });
+
+describe("an admin's people page", () => {
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+  });
+
+  test('when an admin invites a unit contact, sends a new link and deactivates a viewer, then the list shows each and the deactivated session ends', async () => {
+    const admin = await invitePerson(city.api, { role: 'admin', officeCode: city.code, name: '孙管理' });
+    expectStatus(await acceptInvitation(admin.token, GOOD_PASSWORD), 204);
+    const viewer = await invitePerson(city.api, { role: 'viewer', officeCode: city.code, name: '钱查看' });
+    expectStatus(await acceptInvitation(viewer.token, GOOD_PASSWORD), 204);
+    const viewerSession = (await request('POST', '/api/v1/auth/login', { body: { username: viewer.username, password: GOOD_PASSWORD }, headers: { 'x-forwarded-for': '10.9.8.7' } })).headers.getSetCookie()[0].split(';')[0];
+
+    const problemsBefore = browser.problems.length;
+    const page = await browser.context.newPage();
+    await passwordSignIn(page, admin.username, GOOD_PASSWORD);
+    await page.waitForURL(/#\/office$/);
+    await page.getByRole('link', { name: '人员' }).click();
+    await page.getByRole('heading', { level: 1, name: '人员与权限' }).waitFor();
+
+    const username = uniqueCode('contact').toLowerCase();
+    await page.getByLabel('姓名').fill('周联络');
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('角色').selectOption('unit_contact');
+    await page.getByLabel('所属单位').selectOption({ label: unitName });
+    await page.getByRole('button', { name: '发送邀请' }).click();
+    const link = page.getByRole('textbox', { name: '邀请链接' });
+    await link.waitFor();
+    expect(await link.inputValue()).toMatch(/#\/invitation\/[\w-]+$/);
+    const row = page.locator(`tr[data-username="${username}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('单位联络人');
+    expect(await row.textContent()).toContain('待设置密码');
+    await shot(page, 'people-invited');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'people-invited-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    page.once('dialog', (d) => void d.accept());
+    await page.locator(`tr[data-username="${viewer.username}"]`).getByRole('button', { name: '停用' }).click();
+    await eventually(() => page.locator(`tr[data-username="${viewer.username}"]`).textContent(), (t) => expect(t).toContain('已停用'));
+    expect((await request('GET', '/api/v1/me', { headers: { cookie: viewerSession } })).status).toBe(401);
+    expect(browser.problems.slice(problemsBefore)).toEqual([]);
+  });
+});

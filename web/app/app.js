@@ -66,9 +66,12 @@ function arriveByLink() {
 }
 let arrivedByLink = arriveByLink();
 
+/** What the sign-in page says when the server stops taking this tab's link, token or session. */
+const expiredNotice = () => ({ warn: arrivedByLink ? '此链接已失效，可能已有新的链接。请向产改办索取新的二维码。' : '登录已失效或令牌无效，请重新登录。' });
+
 whenUnauthorized(() => {
   if (location.hash === '#/signin') return;
-  signOut(arrivedByLink ? '此链接已失效，可能已有新的链接。请向产改办索取新的二维码。' : '登录已失效或令牌无效，请重新登录。');
+  signOut(expiredNotice());
   arrivedByLink = false;
 });
 
@@ -99,6 +102,12 @@ async function render() {
     if (!me) {
       replace(main, loading());
       me = await currentPrincipal();
+      // A personal link or a pasted token the server no longer takes: say why on the sign-in page.
+      if (!me && session.token) {
+        notice = expiredNotice();
+        session.clear();
+        arrivedByLink = false;
+      }
     }
     header();
     if (seq !== renders) return;

@@ -85,7 +85,7 @@ export async function signInPage({ notice, signedIn }) {
   const offered = await options();
   const failed = new URLSearchParams(location.search).get('signin');
   const message = h('div', { class: 'form-message' },
-    notice ? successBox(notice) : null,
+    notice?.warn ? h('div', { class: 'alert alert-warn', role: 'alert' }, notice.warn) : notice ? successBox(notice) : null,
     failed ? alert(failed === 'unknown' ? '统一身份认证已通过，但本系统没有您的账号或账号已停用，请联系本单位管理员。' : '统一身份认证未能完成，请重试。') : null);
   if (failed) history.replaceState(null, '', `${location.pathname}${location.hash}`);
   const card = h('div', { class: 'card signin-card' },
