@@ -12,6 +12,8 @@ const Config = z.object({
   DUBAN_CALENDAR_FILE: z.string().optional(),
   /** Fewest observers' responses before a unit may see its own questionnaire aggregates; never below 3. */
   DUBAN_MIN_RESPONSES_FOR_UNIT: z.coerce.number().int().min(3).default(3),
+  /** The address people reach the pages at (e.g. https://duban.example.gov.cn), for links the API hands out; by default the request's own. */
+  DUBAN_PUBLIC_URL: z.url().optional(),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

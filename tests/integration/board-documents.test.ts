@@ -1,5 +1,5 @@
-import JSZip from 'jszip';
 import { seedBoardRound, type BoardRound } from './support/board';
+import { readDocxBytes } from './support/docx';
 import { root } from './support/fixtures';
 import { expectProblem, type Reply } from './support/http';
 
@@ -13,10 +13,7 @@ beforeAll(async () => {
 async function readDocx(reply: Reply) {
   expect(reply.status).toBe(200);
   expect(reply.headers.get('content-type')).toContain('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-  const xml = await (await JSZip.loadAsync(reply.bytes)).file('word/document.xml')!.async('string');
-  const text = (fragment: string) => [...fragment.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
-  const tables = [...xml.matchAll(/<w:tbl>([\s\S]*?)<\/w:tbl>/g)].map((t) => [...t[1].matchAll(/<w:tr[ >]([\s\S]*?)<\/w:tr>/g)].map((r) => [...r[1].matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((c) => text(c[1]))));
-  return { text: text(xml), tables };
+  return readDocxBytes(reply.bytes);
 }
 
 describe('the 督查通报 of a round', () => {
