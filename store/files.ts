@@ -96,6 +96,12 @@ export async function sweepUnusedFiles(db: Db, blobs: BlobStore, before: Date, b
   return { files, blobs: removed };
 }
 
+/** The files a submission names, in its evidence order, as audit entries record them. */
+export async function submissionFiles(db: Db, submissionId: string) {
+  const uses = await db.evidenceUse.findMany({ where: { submissionId }, include: { file: true }, orderBy: { position: 'asc' } });
+  return uses.map((u) => ({ position: u.position, fileId: u.fileId, name: u.file.name, size: u.file.size, sha256: u.file.sha256 }));
+}
+
 /** For each accepted task of a unit in a round, the files of the submission that was accepted. */
 export async function acceptedTaskFiles(db: Db, roundId: string, unitId: string) {
   const submissions = await db.submission.findMany({

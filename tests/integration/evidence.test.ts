@@ -5,7 +5,7 @@ import { createOffice, createTaskTemplate, createUnitWithToken, mintToken, root,
 import { multipartBody, rawUpload, sampleElf, sampleExe, samplePdf, samplePng, sampleText, sha256, unzip, upload } from './support/files';
 import { api, expectProblem, expectStatus, request, type Api } from './support/http';
 import { waitFor } from './support/poll';
-import { launchRound, waitUntilIssued } from './support/rounds';
+import { launchRound, waitForRound, waitUntilIssued } from './support/rounds';
 import { stack } from './support/stack';
 import { myTask, submitTask } from './support/tasks';
 
@@ -189,6 +189,34 @@ describe('evidence files', () => {
     expect(entries.get('manifest.csv')!.toString('utf8')).toMatch(/^\uFEFF单位代码,单位,任务代码/);
     expectProblem(await sibling.api.get(`/rounds/${roundId}/evidence.zip`), 404);
     expectProblem(await a.api.get(`/rounds/${roundId}/evidence.zip`), 403);
+  });
+
+  test('when a review is corrected after the round closed, then the correction\'s audit entry names the files behind the task and the evaluation gets a new version', async () => {
+    const { city, b } = world;
+    const template = await createTaskTemplate(city.api, { evidence: ['summary', 'documents'] });
+    const roundId = await launchRound(city.api, [b.code], [template.code]);
+    await waitUntilIssued(city.api, roundId);
+    const [minutes, photo] = [expectStatus(await upload(b.api, samplePdf(), '职代会会议纪要.pdf'), 201), expectStatus(await upload(b.api, samplePng(), '现场照片.png'), 201)];
+    const task = await myTask(b.api, roundId, template.code);
+    const evidence = [{ kind: 'summary', title: '工作总结' }, { kind: 'documents', title: '会议纪要', fileId: minutes.id }, { kind: 'documents', title: '现场照片', fileId: photo.id }];
+    const { submissionId } = expectStatus(await submitTask(b.api, task.id, 'evidence-correct', evidence), 201);
+    expectStatus(await city.api.post(`/submissions/${submissionId}/review`, { decision: 'return', comment: '材料不全' }), 200);
+    expectStatus(await city.api.post(`/rounds/${roundId}/close`), 202);
+    await waitForRound(city.api, roundId, (r) => r.status === 'closed', 'closed');
+    const { version } = expectStatus(await city.api.get(`/rounds/${roundId}/evaluation`), 200);
+
+    const corrected = expectStatus(await city.api.post(`/submissions/${submissionId}/review`, { decision: 'accept', score: 88, reason: '复核确认材料齐全' }), 200);
+    expect(corrected).toMatchObject({ taskStatus: 'accepted', evaluationVersion: version + 1 });
+    const named = (f: { id: string; name: string; size: number; sha256: string }, position: number) => ({ position, fileId: f.id, name: f.name, size: f.size, sha256: f.sha256 });
+    const audit = expectStatus(await city.api.get(`/audit?subject=submission:${submissionId}`), 200);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        action: 'review.correct', actor: `office:${city.code}`, taskCode: template.code, roundId,
+        detail: { reason: '复核确认材料齐全', before: { status: 'returned', reviewScore: null, roundId }, after: { decision: 'accept', score: 88 }, files: [named(minutes, 1), named(photo, 2)] },
+      }),
+    ]);
+    // A unit never reads the audit trail.
+    expectProblem(await b.api.get(`/audit?subject=submission:${submissionId}`), 403);
   });
 
   test('when stored bytes no longer match their hash, then the file is refused as corrupt, not served', async () => {
