@@ -40,7 +40,7 @@ export async function getEvaluation(ctx: UseCaseContext, actor: Actor, roundId: 
     units: result.units.map((u) => ({
       unitCode: u.unitCode, unitName: u.unitName, officeCode: u.officeCode, scores: u.scores, total: u.total, grade: u.grade, rank: u.rank,
       ...(flags ? { flags: flags.get(u.unitCode) ?? [] } : {}),
-      ...(burden ? { burden: burden.get(u.unitId) ?? { tasks: 0, questionnaires: 0, notices: 0 } } : {}),
+      ...(burden ? { burden: burden.get(u.unitId) ?? { tasks: 0, questionnaires: 0, notices: 0, evidence: { uploaded: 0, reused: 0 } } } : {}),
     })),
     offices: actor.office ? await officeRollups(db, result.units, actor.office.path) : [],
   };
