@@ -14,7 +14,7 @@ import { freePort } from '../scripts/stack/ports';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { roundWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
-import { countTasks, dropCountTriggers } from './lib/countTriggers';
+import { dropCountTriggers, taskCounter } from './lib/countTriggers';
 import { ROOT, runTs, startApp, type RunningApp } from './lib/app';
 import { machine, median, type Machine } from './lib/machine';
 import { commandLine, pidListeningOn, ProcSampler, type Sample, type Watched } from './lib/proc';
@@ -146,7 +146,7 @@ async function launchOnce(opts: {
   pollMs: number;
   timeoutMs: number;
   /** Counts issued tasks in the database instead of through GET /rounds/{id} (the count triggers are dropped). */
-  countFrom?: string;
+  countFrom?: { count(roundId: string): Promise<number> };
 }): Promise<RunResult> {
   const { api, client, unitCodes, templateCodes } = opts;
   const total = unitCodes.length * templateCodes.length;
@@ -169,7 +169,7 @@ async function launchOnce(opts: {
   let issuedSeconds = 0;
   for (;;) {
     const round = opts.countFrom
-      ? { counts: { issued: await countTasks(opts.countFrom, launched.id) } }
+      ? { counts: { issued: await opts.countFrom.count(launched.id) } }
       : await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
     const elapsed = performance.now() - t0;
     timeline.push([seconds(elapsed), round.counts.issued]);
@@ -268,12 +268,13 @@ export async function main(argv: string[]): Promise<number> {
 
   const dataDir = path.join(ROOT, '.data', 'bench');
   const started = Date.now();
-  const state: { stack?: LocalStack; app?: RunningApp; connection?: Connection } = {};
+  const state: { stack?: LocalStack; app?: RunningApp; connection?: Connection; counter?: Awaited<ReturnType<typeof taskCounter>> } = {};
   let stopping = false;
   const cleanUp = async () => {
     if (stopping) return;
     stopping = true;
     await state.connection?.close().catch(() => undefined);
+    await state.counter?.close().catch(() => undefined);
     await state.app?.stop().catch((e: Error) => log(`stopping the app: ${e.message}`));
     await state.stack?.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
   };
@@ -290,6 +291,7 @@ export async function main(argv: string[]): Promise<number> {
     const withoutTriggers = values['without-count-triggers'];
     if (withoutTriggers) {
       await dropCountTriggers(stack.databaseUrl);
+      state.counter = await taskCounter(stack.databaseUrl);
       log('per-unit count triggers dropped: issued tasks are counted from the tasks table');
     }
 
@@ -313,7 +315,7 @@ export async function main(argv: string[]): Promise<number> {
 
     const results: RunResult[] = [];
     for (let run = 1; run <= runs; run++) {
-      const result = await launchOnce({ run, api, client, unitCodes, templateCodes, watched, pollMs: Number(values['poll-ms']), timeoutMs: Number(values.timeout) * 1000, countFrom: withoutTriggers ? stack.databaseUrl : undefined });
+      const result = await launchOnce({ run, api, client, unitCodes, templateCodes, watched, pollMs: Number(values['poll-ms']), timeoutMs: Number(values.timeout) * 1000, countFrom: state.counter });
       results.push(result);
       if (run < runs) await drain(api, client, result.roundId);
     }

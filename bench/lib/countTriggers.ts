@@ -15,13 +15,12 @@ export async function dropCountTriggers(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Tasks of a round, counted from the table (for runs without the count triggers). */
-export async function countTasks(databaseUrl: string, roundId: string): Promise<number> {
+/** Counts a round's tasks from the table over one connection (for runs without the count triggers). */
+export async function taskCounter(databaseUrl: string): Promise<{ count(roundId: string): Promise<number>; close(): Promise<void> }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  try {
-    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE round_id = $1', [roundId])).rows[0].n);
-  } finally {
-    await client.end();
-  }
+  return {
+    count: async (roundId) => Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE round_id = $1', [roundId])).rows[0].n),
+    close: () => client.end(),
+  };
 }
