@@ -4,6 +4,7 @@ import { escalationTarget } from '../domain/escalation';
 import { shanghaiDate } from '../domain/time';
 import { OPEN_TASK_STATUSES, levelRank, type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
 import type { Db } from '../src/db';
+import { submissionFiles } from '../store/files';
 import { enqueueNotifications } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
@@ -44,9 +45,8 @@ async function audit(db: Db, actor: string, action: string, subject: string, det
 
 /** The files behind an accepted task, recorded with the acceptance. */
 async function acceptedFilesAudit(db: Db, actor: string, submissionId: string) {
-  const uses = await db.evidenceUse.findMany({ where: { submissionId }, include: { file: true }, orderBy: { position: 'asc' } });
-  if (uses.length === 0) return [];
-  const files = uses.map((u) => ({ position: u.position, fileId: u.fileId, name: u.file.name, size: u.file.size, sha256: u.file.sha256 }));
+  const files = await submissionFiles(db, submissionId);
+  if (files.length === 0) return [];
   return [db.auditEntry.create({ data: { actor, action: 'submission.accept', subject: `submission:${submissionId}`, detail: { files } } })];
 }
 

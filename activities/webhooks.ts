@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ErrorCode, failureType } from '../domain/errors';
+import { eventAttachments } from '../usecases/notificationAttachments';
 import type { ActivityDeps } from './deps';
 
 /** Receivers verify `v1` as HMAC-SHA256 over "<t>.<body>" with their webhook's secret. */
@@ -10,7 +11,8 @@ export function signature(secret: string, timestamp: number, body: string): stri
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-export function createWebhookActivities({ db }: ActivityDeps) {
+export function createWebhookActivities({ db, blobs, calendars, minResponses, publicUrl }: ActivityDeps) {
+  const documents = { db, blobs, calendars, config: { DUBAN_MIN_RESPONSES_FOR_UNIT: minResponses }, publicUrl: (publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '') };
   return {
     /** Sends a webhook's undelivered events in order; throws on the first refusal so Temporal retries with backoff. */
     async deliverPending({ webhookId }: { webhookId: string }): Promise<{ active: boolean; delivered: number }> {
@@ -27,7 +29,9 @@ export function createWebhookActivities({ db }: ActivityDeps) {
         if (pending.length === 0) return { active: true, delivered };
         for (const d of pending) {
           const n = d.notification;
-          const body = JSON.stringify({ id: n.id, kind: n.kind, createdAt: n.createdAt.toISOString(), data: n.payload });
+          // A public notice carries the bulletin, made on its first delivery (never in workflow code).
+          const attachments = await eventAttachments(documents, n);
+          const body = JSON.stringify({ id: n.id, kind: n.kind, createdAt: n.createdAt.toISOString(), data: n.payload, ...(attachments.length > 0 ? { attachments } : {}) });
           const timestamp = Math.floor(Date.now() / 1000);
           let failure: string | null = null;
           try {

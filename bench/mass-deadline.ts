@@ -21,6 +21,7 @@ import { createDb } from '../src/db';
 import { uuidFromKey } from '../src/ids';
 import { cancelRoundSignal, roundWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
+import { dropCountTriggers } from './lib/countTriggers';
 import { ROOT, runTs, startApp } from './lib/app';
 import { machine } from './lib/machine';
 import { ProcSampler } from './lib/proc';
@@ -30,11 +31,12 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, json: { type: 'boolean', default: false }, 'without-count-triggers': { type: 'boolean', default: false } } });
   const units = Number(values.units);
   const tasks = Number(values.tasks);
   const total = units * tasks;
   const stack = await startLocalStack({ dataDir: `${ROOT}/.data/bench-deadline`, persistent: false, log });
+  if (values['without-count-triggers']) await dropCountTriggers(stack.databaseUrl);
   const env = { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn' };
   const db = createDb(stack.databaseUrl, 4);
   const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -62,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     await db.roundUnit.createMany({ data: unitRows.map((u) => ({ roundId: id, unitId: u.id })) });
 
+    const loadBefore = machine().loadAverage;
     const sampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
     sampler.start();
     const t0 = performance.now();
@@ -92,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
       allOverdueSeconds: marks.overdue,
       allEscalationsRecordedSeconds: marks.escalations,
       stepsPerSecond: Math.round(total / marks.escalations),
+      countTriggers: !values['without-count-triggers'],
+      loadAverage: { before: loadBefore, after: machine().loadAverage },
       appPeakRssMiB: Math.round(samples.app.peakKiB / 102.4) / 10,
     };
     log(`${total} tasks due at once: issued by ${marks.issued} s, all overdue by ${marks.overdue} s, all ${total} deadline steps recorded by ${marks.escalations} s (${report.stepsPerSecond}/s)`);

@@ -1,9 +1,11 @@
 import type { Db } from '../src/db';
 import { computeAndStoreEvaluation } from './evaluation';
+import { submissionFiles } from './files';
 
 /**
  * A review changed after its round closed: the unit's workflow has finished, so the
- * record is corrected here, audited, and the evaluation gets a new version.
+ * record is corrected here, audited with the files the submission names, and the evaluation
+ * gets a new version.
  */
 export async function correctReview(
   db: Db,
@@ -11,6 +13,8 @@ export async function correctReview(
 ): Promise<{ version: number; taskStatus: 'accepted' | 'returned' }> {
   const before = await db.task.findUniqueOrThrow({ where: { id: input.taskId }, select: { status: true, reviewScore: true, roundId: true } });
   const accept = input.decision === 'accept';
+  // The files behind the corrected task, named as an acceptance names them.
+  const files = await submissionFiles(db, input.submissionId);
   const now = new Date();
   await db.$transaction([
     db.submission.update({
@@ -19,7 +23,7 @@ export async function correctReview(
     }),
     db.task.update({ where: { id: input.taskId }, data: accept ? { status: 'accepted', acceptedAt: now, reviewScore: input.score } : { status: 'returned', acceptedAt: null, reviewScore: null } }),
     db.auditEntry.create({
-      data: { actor: input.actor, action: 'review.correct', subject: `submission:${input.submissionId}`, detail: { reason: input.reason, before, after: { decision: input.decision, score: input.score ?? null } } },
+      data: { actor: input.actor, action: 'review.correct', subject: `submission:${input.submissionId}`, detail: { reason: input.reason, before, after: { decision: input.decision, score: input.score ?? null }, files } },
     }),
   ]);
   const { version } = await computeAndStoreEvaluation(db, before.roundId, { actor: input.actor, reason: input.reason, onlyIfNone: false, minResponses: input.minResponses });

@@ -23,6 +23,12 @@ export interface ActingPerson {
   role: PersonRole;
 }
 
+/** What a read that builds a document needs: the database and the configured minimum of observers. */
+export interface ReadContext {
+  db: Db;
+  config: Pick<Config, 'DUBAN_MIN_RESPONSES_FOR_UNIT'>;
+}
+
 /** Who is acting: what they may see (Viewer) and the name that records carry. */
 export interface Actor extends Viewer {
   /** Who acted, for records: "person:wang.li" when a person acts; "office:jx", "unit:jx-001", "observer:gc-01" for a token. */

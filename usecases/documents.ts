@@ -7,7 +7,7 @@ import { shanghaiDate } from '../domain/time';
 import type { EscalationLevel, Grade } from '../domain/vocabulary';
 import { centered, heading, line, para, render, right, table, title } from '../documents/docx';
 import { describeUnits, groupsOf, loadBoard, rollUpOffices } from './board';
-import type { Actor, UseCaseContext } from './context';
+import type { Actor, ReadContext, UseCaseContext } from './context';
 import { evaluationFor } from './evaluation';
 
 const LIGHT_LABEL: Record<Light, string> = { red: '红灯', yellow: '黄灯', blue: '蓝灯', green: '绿灯' };
@@ -22,7 +22,7 @@ const year = (now: number) => shanghaiDate(now).slice(0, 4);
  * (the same visibility and lights), the escalations from the steps addressed to the caller's
  * subtree, the grades from the evaluation cut to the caller's units.
  */
-export async function bulletin(ctx: UseCaseContext, calendars: Calendars, actor: Actor, roundId: string, now = Date.now()) {
+export async function bulletin(ctx: ReadContext, calendars: Calendars, actor: Actor, roundId: string, now = Date.now()) {
   const { db } = ctx;
   const board = await loadBoard(db, calendars, actor, roundId, undefined, now);
   const { round } = board;
@@ -79,7 +79,7 @@ export async function bulletin(ctx: UseCaseContext, calendars: Calendars, actor:
   return { filename: `督查通报-${round.period}.docx`, body: await render(children, { title: `关于${round.title}情况的通报`, creator: scope.name }) };
 }
 
-async function gradesSection(ctx: UseCaseContext, actor: Actor, roundId: string, status: string) {
+async function gradesSection(ctx: ReadContext, actor: Actor, roundId: string, status: string) {
   if (status !== 'closed') return [];
   const result = await evaluationFor(ctx, actor, roundId);
   const count = (g: Grade) => result.units.filter((u) => u.grade === g).length;

@@ -7,7 +7,7 @@ import { computeEvaluation, officeRollups, readStoredEvaluation, type Evaluation
 import { listEvaluationVersions } from '../store/evaluationVersions';
 import { evaluationWorkbook, loadWorkbookTasks } from '../store/evaluationWorkbook';
 import { roundContradictions } from '../store/questionnaires';
-import type { Actor, UseCaseContext } from './context';
+import type { Actor, ReadContext, UseCaseContext } from './context';
 
 /**
  * The stored version asked for, the latest stored one, or, while the round is open, a live
@@ -18,7 +18,7 @@ import type { Actor, UseCaseContext } from './context';
  * satisfaction would change with each answer and each window, and two readings apart would
  * give away what changed; the final evaluation is computed once, after every window closed.
  */
-export async function evaluationFor({ db, config }: UseCaseContext, actor: Actor, roundId: string, version?: number): Promise<EvaluationResult> {
+export async function evaluationFor({ db, config }: ReadContext, actor: Actor, roundId: string, version?: number): Promise<EvaluationResult> {
   const round = await visibleRound(db, actor, roundId);
   const stored = await readStoredEvaluation(db, round.id, version);
   if (version && !stored) throw notFound('evaluation version');
@@ -40,7 +40,7 @@ export async function getEvaluation(ctx: UseCaseContext, actor: Actor, roundId: 
     units: result.units.map((u) => ({
       unitCode: u.unitCode, unitName: u.unitName, officeCode: u.officeCode, scores: u.scores, total: u.total, grade: u.grade, rank: u.rank,
       ...(flags ? { flags: flags.get(u.unitCode) ?? [] } : {}),
-      ...(burden ? { burden: burden.get(u.unitId) ?? { tasks: 0, questionnaires: 0, notices: 0 } } : {}),
+      ...(burden ? { burden: burden.get(u.unitId) ?? { tasks: 0, questionnaires: 0, notices: 0, evidence: { uploaded: 0, reused: 0 } } } : {}),
     })),
     offices: actor.office ? await officeRollups(db, result.units, actor.office.path) : [],
   };

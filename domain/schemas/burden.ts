@@ -5,8 +5,11 @@ export const Burden = z
     tasks: z.number().int(),
     questionnaires: z.number().int(),
     notices: z.number().int(),
+    evidence: z
+      .object({ uploaded: z.number().int(), reused: z.number().int() })
+      .openapi({ description: 'Evidence items naming a file: `uploaded` are a file\'s first use (counted in `total`), `reused` name a file an earlier submission already named (reported once, not counted in `total`)' }),
   })
-  .openapi('Burden', { description: '减轻基层负担: tasks issued to the unit, questionnaire windows its observers were asked to answer, and notices about it or addressed to its observers' });
+  .openapi('Burden', { description: '减轻基层负担: tasks issued to the unit, questionnaire windows its observers were asked to answer, notices about it or addressed to its observers, and the evidence files it uploaded or reused' });
 
 export const BurdenQuery = z.object({ period: text(40).openapi({ example: '2026Q4' }) });
 

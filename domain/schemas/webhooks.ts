@@ -16,3 +16,9 @@ export const CreateWebhookBody = z
 export const WebhookView = z
   .object({ id: z.string(), officeCode: z.string(), url: z.string(), kinds: z.array(z.string()), includeSubtree: z.boolean(), active: z.boolean(), secret: z.string().optional() })
   .openapi('Webhook');
+
+/** An event id as webhooks carry it (e.g. "escalation:<task>:public_notice:0") and an attachment's sha256. */
+export const AttachmentParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9:._-]{1,200}$/, 'an event id as the webhook delivered it'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 as the event named it'),
+});

@@ -270,6 +270,7 @@ const MATRIX: Record<string, Endpoint> = {
   'GET /me/files': { expect: [403, 403, 403, 403, 200, 200, 200, 403, 403], req: () => ({ path: '/me/files' }) },
   'GET /files/{id}': { expect: U1_READ, req: () => ({ path: `/files/${fileId}` }) },
   'GET /files/{id}/content': { expect: U1_READ, req: () => ({ path: `/files/${fileId}/content` }) },
+  'GET /notifications/{id}/attachments/{sha256}': { expect: SUBTREE_OF_OWNER(200), req: () => ({ path: `/notifications/${notice.id}/attachments/${notice.sha256}` }) },
   'GET /rounds/{id}/evidence.zip': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/evidence.zip` }) },
 
   // The directory as spreadsheets, and imports into the caller's own subtree only.
@@ -320,6 +321,8 @@ let w: World;
 let closeSink: () => Promise<void>;
 /** A file unit u1 uploaded, for the file rows. */
 let fileId: string;
+/** An event addressed to the owner office carrying a document (the bytes of the world's file). */
+let notice: { id: string; sha256: string };
 
 /** A file to send as a multipart form's part `file`; kept as plain data until sent, so a request can be rewritten. */
 interface FilePart {
@@ -343,6 +346,14 @@ beforeAll(async () => {
   if (upload.status !== 201) throw new Error(`the world's file could not be uploaded: ${upload.status} ${upload.text}`);
   fileId = upload.body.id;
   w.things.push({ kind: 'record', unit: 'u1', text: fileId });
+  notice = { id: `escalation:${randomUUID()}:public_notice:0`, sha256: upload.body.sha256 };
+  w.things.push({ kind: 'owned', office: 'owner', text: notice.id });
+  await sql(`INSERT INTO notifications (id, kind, office_id, round_id, payload) SELECT $1, 'escalation.public_notice', id, $2::uuid, '{}' FROM offices WHERE code = $3`, [notice.id, w.rounds.r, w.offices.owner.code]);
+  await sql(
+    `INSERT INTO notification_attachments (notification_id, position, name, content_type, sha256, size, round_id, office_id, built_at)
+     SELECT $1, 0, '督查通报.docx', 'text/plain', $2, $3, $4::uuid, office_id, now() FROM notifications WHERE id = $1`,
+    [notice.id, notice.sha256, upload.body.size, w.rounds.r],
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -480,7 +491,7 @@ describe('who sees what in lists, counts and exports', () => {
       ...codes(await get(caller, '/programmes'), 'id'), ...codes(await get(caller, '/webhooks'), 'id'),
       ...codes(people, 'id'), ...codes(people, 'username'), ...codes(await get(caller, '/tokens'), 'id'),
     ];
-    expect(ofWorld(owned, 'owned')).toEqual(visible(caller, 'owned'));
+    expect(ofWorld(owned, 'owned')).toEqual(visible(caller, 'owned').filter((id) => id !== notice.id));
   });
 
   test.each([...offices, ...units])('when the %s lists rounds, then it gets the rounds it launched or holds units of, and nothing else', async (caller) => {

@@ -1,7 +1,9 @@
-import JSZip from 'jszip';
 import { seedBoardRound, type BoardRound } from './support/board';
-import { root } from './support/fixtures';
-import { expectProblem, type Reply } from './support/http';
+import { readDocxBytes } from './support/docx';
+import { createOffice, createTaskTemplate, createUnitWithToken, root, type Office } from './support/fixtures';
+import { expectProblem, expectStatus, type Reply } from './support/http';
+import { launchRound, waitForRound, waitUntilIssued } from './support/rounds';
+import { submitAndAccept } from './support/tasks';
 
 let round: BoardRound;
 
@@ -13,10 +15,7 @@ beforeAll(async () => {
 async function readDocx(reply: Reply) {
   expect(reply.status).toBe(200);
   expect(reply.headers.get('content-type')).toContain('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-  const xml = await (await JSZip.loadAsync(reply.bytes)).file('word/document.xml')!.async('string');
-  const text = (fragment: string) => [...fragment.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
-  const tables = [...xml.matchAll(/<w:tbl>([\s\S]*?)<\/w:tbl>/g)].map((t) => [...t[1].matchAll(/<w:tr[ >]([\s\S]*?)<\/w:tr>/g)].map((r) => [...r[1].matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((c) => text(c[1]))));
-  return { text: text(xml), tables };
+  return readDocxBytes(reply.bytes);
 }
 
 describe('the 督查通报 of a round', () => {
@@ -80,5 +79,61 @@ describe('the 督办单 for one unit', () => {
     const sibling = await readDocx(await round.sibling.api.get(`/rounds/${round.id}/bulletin.docx`));
     expect(sibling.text).toContain(round.foreign.name);
     for (const unit of Object.values(round.units)) expect(sibling.text).not.toContain(unit.name);
+  });
+});
+
+describe('the grades of a closed round in the 督查通报', () => {
+  const GRADE_CN: Record<string, string> = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' };
+  interface EvalUnit { unitCode: string; unitName: string; total: number; grade: string; rank: number }
+  let city: Office, county: Office;
+  let closed: string;
+
+  beforeAll(async () => {
+    city = await createOffice(root(), 'city');
+    county = await createOffice(city.api, 'county', city.code);
+    const [a, b, c] = await Promise.all([createUnitWithToken(city.api, city.code), createUnitWithToken(city.api, city.code), createUnitWithToken(city.api, city.code)]);
+    const d = await createUnitWithToken(county.api, county.code);
+    const [t1, t2] = (await Promise.all([createTaskTemplate(city.api), createTaskTemplate(city.api)])).map((t) => t.code);
+    closed = await launchRound(city.api, [a.code, b.code, c.code, d.code], [t1, t2]);
+    await waitUntilIssued(city.api, closed);
+    // Both tasks done well, one task done, nothing done, both done poorly: the grades differ.
+    await submitAndAccept(a.api, city.api, closed, t1, 100);
+    await submitAndAccept(a.api, city.api, closed, t2, 98);
+    await submitAndAccept(b.api, city.api, closed, t1, 90);
+    await submitAndAccept(d.api, city.api, closed, t1, 62);
+    await submitAndAccept(d.api, city.api, closed, t2, 60);
+    expectStatus(await city.api.post(`/rounds/${closed}/close`), 202);
+    await waitForRound(city.api, closed, (r) => r.status === 'closed', 'closed');
+  }, 120_000);
+
+  it.each([
+    ['city', () => city],
+    ['county', () => county],
+  ])('when the %s office downloads the bulletin of the closed round, then its grade counts and ranked table match GET /evaluation as that office reads it', async (_, office) => {
+    const evaluation: { status: string; units: EvalUnit[] } = expectStatus(await office().api.get(`/rounds/${closed}/evaluation`), 200);
+    expect(evaluation.status).toBe('final');
+    const doc = await readDocx(await office().api.get(`/rounds/${closed}/bulletin.docx`));
+
+    expect(doc.text).toContain('五、考核结果');
+    const count = (g: string) => evaluation.units.filter((u) => u.grade === g).length;
+    expect(doc.text).toContain(`本轮考核优秀${count('excellent')}家、良好${count('good')}家、合格${count('pass')}家、不合格${count('fail')}家。`);
+
+    const grades = doc.tables.find((t) => t[0].join() === '排名,单位,总分,等次')!;
+    expect(grades).toBeDefined();
+    const expected = [...evaluation.units].sort((x, y) => x.rank - y.rank).map((u) => [String(u.rank), u.unitName, u.total.toFixed(2), GRADE_CN[u.grade]]);
+    expect(grades.slice(1)).toEqual(expected);
+  });
+
+  it('when the city reads it, then the round has units in more than one grade, ranked 1 to 4', async () => {
+    const evaluation: { units: EvalUnit[] } = expectStatus(await city.api.get(`/rounds/${closed}/evaluation`), 200);
+    expect(new Set(evaluation.units.map((u) => u.grade)).size).toBeGreaterThan(1);
+    expect(evaluation.units.map((u) => u.rank).sort()).toEqual([1, 2, 3, 4]);
+    const countyDoc = await readDocx(await county.api.get(`/rounds/${closed}/bulletin.docx`));
+    expect(countyDoc.tables.find((t) => t[0].join() === '排名,单位,总分,等次')!.slice(1)).toHaveLength(1);
+  });
+
+  it('when the round is still open, then the bulletin has no grades section', async () => {
+    const open = await readDocx(await round.city.api.get(`/rounds/${round.id}/bulletin.docx`));
+    expect(open.text).not.toContain('考核结果');
   });
 });

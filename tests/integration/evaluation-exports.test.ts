@@ -12,6 +12,8 @@ interface TaskView { id: string; code: string; status: string }
 interface EvalUnit { unitCode: string; unitName: string; officeCode: string; scores: Record<string, number | null>; total: number; grade: string; rank: number; burden?: unknown }
 
 const PERIOD = '2026Q4';
+/** No submission here names a file. */
+const NONE = { uploaded: 0, reused: 0 };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UNIT_HEADERS = ['单位', '单位代码', '所属产改办', '完成率', '及时率', '质量', '满意度', '扣分', '总分', '等次', '排名'];
 const OFFICE_HEADERS = ['产改办', '单位数', '平均分', '优秀', '良好', '合格', '不合格', '同级排名'];
@@ -228,9 +230,9 @@ describe('evaluation exports, versions, audit and burden', () => {
     expect(burden).toEqual({
       period: PERIOD,
       units: [
-        { unitCode: a.code, unitName: a.name, officeCode: city.code, rounds: 2, tasks: 3, questionnaires: 2, notices: 3, total: 8 },
-        { unitCode: c.code, unitName: c.name, officeCode: county.code, rounds: 2, tasks: 3, questionnaires: 2, notices: 0, total: 5 },
-        { unitCode: b.code, unitName: b.name, officeCode: city.code, rounds: 1, tasks: 2, questionnaires: 2, notices: 0, total: 4 },
+        { unitCode: a.code, unitName: a.name, officeCode: city.code, rounds: 2, tasks: 3, questionnaires: 2, notices: 3, evidence: NONE, total: 8 },
+        { unitCode: c.code, unitName: c.name, officeCode: county.code, rounds: 2, tasks: 3, questionnaires: 2, notices: 0, evidence: NONE, total: 5 },
+        { unitCode: b.code, unitName: b.name, officeCode: city.code, rounds: 1, tasks: 2, questionnaires: 2, notices: 0, evidence: NONE, total: 4 },
       ],
     });
     expect(expectStatus(await county.api.get(`/burden?period=${PERIOD}`), 200).units.map((u: { unitCode: string }) => u.unitCode)).toEqual([c.code]);
@@ -243,12 +245,12 @@ describe('evaluation exports, versions, audit and burden', () => {
   test('when the office reads one round\'s evaluation, then each unit row carries that round\'s burden; a unit\'s row carries none', async () => {
     const evaluation = expectStatus(await city.api.get(`/rounds/${round1}/evaluation`), 200);
     const burdenOf = (code: string) => (evaluation.units as EvalUnit[]).find((u) => u.unitCode === code)!.burden;
-    expect(burdenOf(a.code)).toEqual({ tasks: 2, questionnaires: 2, notices: 3 });
-    expect(burdenOf(b.code)).toEqual({ tasks: 2, questionnaires: 2, notices: 0 });
-    expect(burdenOf(c.code)).toEqual({ tasks: 2, questionnaires: 2, notices: 0 });
+    expect(burdenOf(a.code)).toEqual({ tasks: 2, questionnaires: 2, notices: 3, evidence: NONE });
+    expect(burdenOf(b.code)).toEqual({ tasks: 2, questionnaires: 2, notices: 0, evidence: NONE });
+    expect(burdenOf(c.code)).toEqual({ tasks: 2, questionnaires: 2, notices: 0, evidence: NONE });
     const second = expectStatus(await city.api.get(`/rounds/${round2}/evaluation`), 200);
     expect((second.units as EvalUnit[]).map((u) => [u.unitCode, u.burden]).sort()).toEqual(
-      [[a.code, { tasks: 1, questionnaires: 0, notices: 0 }], [c.code, { tasks: 1, questionnaires: 0, notices: 0 }]].sort(),
+      [[a.code, { tasks: 1, questionnaires: 0, notices: 0, evidence: NONE }], [c.code, { tasks: 1, questionnaires: 0, notices: 0, evidence: NONE }]].sort(),
     );
     const own = expectStatus(await b.api.get(`/rounds/${round1}/evaluation`), 200);
     expect(own.units).toHaveLength(1);

@@ -5,9 +5,9 @@ import { createOffice, createTaskTemplate, createUnitWithToken, mintToken, root,
 import { multipartBody, rawUpload, sampleElf, sampleExe, samplePdf, samplePng, sampleText, sha256, unzip, upload } from './support/files';
 import { api, expectProblem, expectStatus, request, type Api } from './support/http';
 import { waitFor } from './support/poll';
-import { launchRound, waitUntilIssued } from './support/rounds';
+import { launchRound, roundBody, waitForRound, waitUntilIssued } from './support/rounds';
 import { stack } from './support/stack';
-import { myTask, submitTask } from './support/tasks';
+import { SUMMARY, myTask, submitTask } from './support/tasks';
 
 const filesDir = () => stack().env.DUBAN_FILES_DIR;
 const maxBytes = () => Number(stack().env.DUBAN_FILE_MAX_BYTES);
@@ -171,6 +171,42 @@ describe('evidence files', () => {
     expect(expectStatus(await city.api.get(`/submissions/${submissionId}`), 200).evidence[1].file).toMatchObject({ id: file.id, sha256: file.sha256 });
   });
 
+  test('when a unit reuses files across rounds and resubmissions, then the burden counts the reused items apart from the uploads and only uploads in the total', async () => {
+    const city = await createOffice(root(), 'city');
+    const unit = await createUnitWithToken(city.api, city.code);
+    const template = await createTaskTemplate(city.api, { evidence: ['summary', 'documents'] });
+    const period = uniqueCode('P');
+    const launch = async () => {
+      const { id } = expectStatus(await city.api.post('/rounds', roundBody([unit.code], [template.code], { period })), 202);
+      await waitUntilIssued(city.api, id);
+      return id;
+    };
+    const [f1, f2, f3] = [
+      expectStatus(await upload(unit.api, samplePdf(), '制度汇编.pdf'), 201),
+      expectStatus(await upload(unit.api, samplePng(), '展板.png'), 201),
+      expectStatus(await upload(unit.api, sampleText(), '职工名单.txt'), 201),
+    ];
+    const items = (...files: Array<{ id: string }>) => [SUMMARY, ...files.map((f, i) => ({ kind: 'documents', title: `材料${i + 1}`, fileId: f.id }))];
+
+    // Round 1: two new files.
+    const first = await launch();
+    expectStatus(await submitTask(unit.api, (await myTask(unit.api, first, template.code)).id, 'burden-1', items(f1, f2)), 201);
+    // Round 2: f1 again and a new f3; returned, then resubmitted with the same two, both now used before.
+    const second = await launch();
+    const task = await myTask(unit.api, second, template.code);
+    const { submissionId } = expectStatus(await submitTask(unit.api, task.id, 'burden-2', items(f1, f3)), 201);
+    expectStatus(await city.api.post(`/submissions/${submissionId}/review`, { decision: 'return', comment: '请补充' }), 200);
+    expectStatus(await submitTask(unit.api, task.id, 'burden-3', items(f1, f3)), 201);
+
+    const burdenIn = async (roundId: string) => expectStatus(await city.api.get(`/rounds/${roundId}/evaluation`), 200).units[0].burden;
+    expect(await burdenIn(first)).toEqual({ tasks: 1, questionnaires: 0, notices: 0, evidence: { uploaded: 2, reused: 0 } });
+    expect(await burdenIn(second)).toEqual({ tasks: 1, questionnaires: 0, notices: 0, evidence: { uploaded: 1, reused: 3 } });
+    expect(expectStatus(await city.api.get(`/burden?period=${period}`), 200).units).toEqual([
+      { unitCode: unit.code, unitName: unit.name, officeCode: city.code, rounds: 2, tasks: 2, questionnaires: 0, notices: 0, evidence: { uploaded: 3, reused: 3 }, total: 5 },
+    ]);
+    for (const id of [first, second]) expectStatus(await city.api.post(`/rounds/${id}/cancel`), 202);
+  });
+
   test('when an office downloads the round\'s evidence archive, then it holds its subtree\'s files in unit and task folders with a manifest of their hashes', async () => {
     const { city, sibling, a, b, template, roundId } = world;
     const zip = await city.api.get(`/rounds/${roundId}/evidence.zip`);
@@ -189,6 +225,34 @@ describe('evidence files', () => {
     expect(entries.get('manifest.csv')!.toString('utf8')).toMatch(/^\uFEFF单位代码,单位,任务代码/);
     expectProblem(await sibling.api.get(`/rounds/${roundId}/evidence.zip`), 404);
     expectProblem(await a.api.get(`/rounds/${roundId}/evidence.zip`), 403);
+  });
+
+  test('when a review is corrected after the round closed, then the correction\'s audit entry names the files behind the task and the evaluation gets a new version', async () => {
+    const { city, b } = world;
+    const template = await createTaskTemplate(city.api, { evidence: ['summary', 'documents'] });
+    const roundId = await launchRound(city.api, [b.code], [template.code]);
+    await waitUntilIssued(city.api, roundId);
+    const [minutes, photo] = [expectStatus(await upload(b.api, samplePdf(), '职代会会议纪要.pdf'), 201), expectStatus(await upload(b.api, samplePng(), '现场照片.png'), 201)];
+    const task = await myTask(b.api, roundId, template.code);
+    const evidence = [{ kind: 'summary', title: '工作总结' }, { kind: 'documents', title: '会议纪要', fileId: minutes.id }, { kind: 'documents', title: '现场照片', fileId: photo.id }];
+    const { submissionId } = expectStatus(await submitTask(b.api, task.id, 'evidence-correct', evidence), 201);
+    expectStatus(await city.api.post(`/submissions/${submissionId}/review`, { decision: 'return', comment: '材料不全' }), 200);
+    expectStatus(await city.api.post(`/rounds/${roundId}/close`), 202);
+    await waitForRound(city.api, roundId, (r) => r.status === 'closed', 'closed');
+    const { version } = expectStatus(await city.api.get(`/rounds/${roundId}/evaluation`), 200);
+
+    const corrected = expectStatus(await city.api.post(`/submissions/${submissionId}/review`, { decision: 'accept', score: 88, reason: '复核确认材料齐全' }), 200);
+    expect(corrected).toMatchObject({ taskStatus: 'accepted', evaluationVersion: version + 1 });
+    const named = (f: { id: string; name: string; size: number; sha256: string }, position: number) => ({ position, fileId: f.id, name: f.name, size: f.size, sha256: f.sha256 });
+    const audit = expectStatus(await city.api.get(`/audit?subject=submission:${submissionId}`), 200);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        action: 'review.correct', actor: `office:${city.code}`, taskCode: template.code, roundId,
+        detail: { reason: '复核确认材料齐全', before: { status: 'returned', reviewScore: null, roundId }, after: { decision: 'accept', score: 88 }, files: [named(minutes, 1), named(photo, 2)] },
+      }),
+    ]);
+    // A unit never reads the audit trail.
+    expectProblem(await b.api.get(`/audit?subject=submission:${submissionId}`), 403);
   });
 
   test('when stored bytes no longer match their hash, then the file is refused as corrupt, not served', async () => {

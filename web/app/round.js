@@ -5,6 +5,7 @@ import { ESCALATION, EVIDENCE, TASK_STATUS, label } from './labels.js';
 import { roundStatusBadge } from './office.js';
 import { LIGHT } from './board.js';
 import { openReview } from './review.js';
+import { unitTrend } from './trend.js';
 import { badge, emptyRow, errorBox, pageTitle, section, successBox } from './ui.js';
 
 const LIMIT = 500;
@@ -114,6 +115,9 @@ export async function unitRoundPage({ me, params: [id, encodedCode] }) {
   }
   void loadSubmissions();
 
+  const trendArea = h('div', {}, loading());
+  void unitTrend(code).then((nodes) => replace(trendArea, nodes));
+
   const noticeDoc = async () => {
     try {
       const name = await download(`/rounds/${id}/units/${encodeURIComponent(code)}/notice.docx`, `督办单-${code}.docx`);
@@ -137,5 +141,6 @@ export async function unitRoundPage({ me, params: [id, encodedCode] }) {
     section('督办记录',
       h('p', { class: 'hint' }, '逾期任务按 提醒 → 催办 → 督办 → 上报 → 通报 逐级升级。'),
       h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('级别', levelSelect)),
-      escalationArea));
+      escalationArea),
+    section('历次考核走势', trendArea));
 }

@@ -1,11 +1,12 @@
 // The unit portal: its tasks per round with deadlines and ladder level, a report form per open task, its own evaluation row.
 import { get } from './api.js';
-import { dateTime, h, replace } from './dom.js';
+import { dateTime, h, loading, replace } from './dom.js';
 import { EVIDENCE, ROUND_STATUS, label } from './labels.js';
 import { rankingTable } from './ranking.js';
 import { levelBadge, taskStatusBadge } from './round.js';
 import { submissionForm } from './submission.js';
-import { badge, errorBox, pageTitle, successBox } from './ui.js';
+import { unitTrend } from './trend.js';
+import { badge, errorBox, pageTitle, section, successBox } from './ui.js';
 
 const OPEN = ['issued', 'returned', 'overdue'];
 const WEEKDAY = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
@@ -84,8 +85,12 @@ export async function unitPage({ me }) {
       evaluation);
   });
 
+  const trend = h('div', {}, loading());
+  void unitTrend(me.code).then((nodes) => replace(trend, nodes));
+
   return h('div', {},
     pageTitle(`${me.name} · 任务清单`),
     h('p', { class: 'lead' }, open ? `您有 ${open} 项任务待上报。截止日期按中国法定工作日计算。` : '当前没有待上报的任务。'),
-    sections.length ? sections : h('p', { class: 'card empty' }, '暂无下发的任务。'));
+    sections.length ? sections : h('p', { class: 'card empty' }, '暂无下发的任务。'),
+    section('历次考核走势', trend));
 }
