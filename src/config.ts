@@ -12,6 +12,8 @@ const Config = z.object({
   DUBAN_CALENDAR_FILE: z.string().optional(),
   /** Fewest observers' responses before a unit may see its own questionnaire aggregates; never below 3. */
   DUBAN_MIN_RESPONSES_FOR_UNIT: z.coerce.number().int().min(3).default(3),
+  /** Longest the API waits for a workflow to take a submission, review or other update before it answers 503. */
+  DUBAN_WORKFLOW_CALL_SECONDS: z.coerce.number().min(1).max(300).default(15),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

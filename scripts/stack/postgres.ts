@@ -133,6 +133,16 @@ export async function startPostgres(opts: { dataDir: string; port?: number; log:
   };
 }
 
+/**
+ * Stops the cluster on `dataDir` as pg_ctl's mode says: `fast` disconnects clients and shuts down cleanly,
+ * `immediate` quits at once as a crash would (recovery replays the WAL on the next start).
+ */
+export async function stopPostgresCluster(dataDir: string, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+  const binDir = process.env.PG_BIN_DIR ?? findBinDir();
+  if (!binDir) throw new Error('PostgreSQL server binaries not found');
+  await runPg(binDir, 'pg_ctl', ['stop', '-D', path.resolve(dataDir), '-m', mode, '-w']);
+}
+
 /** Stops a cluster left running by an earlier run, then deletes it. */
 export async function removeCluster(dataDir: string, log: Log): Promise<void> {
   dataDir = path.resolve(dataDir);
