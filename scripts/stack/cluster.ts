@@ -17,6 +17,12 @@ export interface ClusterStack {
   stop(): Promise<void>;
 }
 
+/**
+ * Temporal's four services each keep their own pools (see temporal-server.ts), two workers 20 connections each,
+ * the API 10: more than PostgreSQL's default 100, with room for the connections a killed process leaves behind.
+ */
+export const CLUSTER_PG_SETTINGS = { max_connections: '300' };
+
 function pgTarget(url: string) {
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: u.password ? decodeURIComponent(u.password) : undefined };
@@ -45,7 +51,7 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
     if (!databaseUrl) {
       pgDataDir = path.join(dataDir, 'pg');
       if (!opts.persistent) await removeCluster(pgDataDir, log);
-      const pg = await startPostgres({ dataDir: pgDataDir, port: opts.persistent ? Number(process.env.PGPORT_LOCAL ?? 5434) : undefined, log });
+      const pg = await startPostgres({ dataDir: pgDataDir, port: opts.persistent ? Number(process.env.PGPORT_LOCAL ?? 5434) : undefined, log, settings: CLUSTER_PG_SETTINGS });
       stops.push(pg.stop);
       databaseUrl = pg.url;
     }

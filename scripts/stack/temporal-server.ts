@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import type { Log } from './log';
-import { freePort, preferredPort } from './ports';
+import { freePort, isPortFree, preferredPort } from './ports';
 import { cacheDir, onPath, run } from './temporal';
 
 const exec = promisify(execFile);
@@ -144,6 +144,15 @@ async function applyTemporalSchema(build: TemporalServerBuild, db: PgTarget, log
   }
 }
 
+/** Temporal records membership ports in a smallint column: they must lie below 32768, under Linux's ephemeral range. */
+async function membershipPort(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await isPortFree(port)) return port;
+  }
+  throw new Error('no free TCP port between 20000 and 32000 for Temporal membership');
+}
+
 interface Ports {
   frontend: number;
   frontendHttp: number;
@@ -171,7 +180,8 @@ function serverConfig(db: PgTarget, ports: Ports, dynamicConfigFile: string, his
       defaultStore: 'default',
       visibilityStore: 'visibility',
       numHistoryShards: historyShards,
-      datastores: { default: datastore('temporal', 20), visibility: datastore('temporal_visibility', 10) },
+      // Per service: the four services of this one process each open pools of these sizes.
+      datastores: { default: datastore('temporal', 15), visibility: datastore('temporal_visibility', 5) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services: {
@@ -294,13 +304,13 @@ export async function startTemporalCluster(opts: {
   const ports: Ports = {
     frontend: opts.port ? await preferredPort(opts.port) : await freePort(),
     frontendHttp: await freePort(),
-    frontendMembership: await freePort(),
+    frontendMembership: await membershipPort(),
     history: await freePort(),
-    historyMembership: await freePort(),
+    historyMembership: await membershipPort(),
     matching: await freePort(),
-    matchingMembership: await freePort(),
+    matchingMembership: await membershipPort(),
     worker: await freePort(),
-    workerMembership: await freePort(),
+    workerMembership: await membershipPort(),
   };
   const dynamicConfigFile = path.join(configDir, 'dynamicconfig.yaml');
   fs.writeFileSync(dynamicConfigFile, dynamicConfigYaml());
