@@ -63,7 +63,7 @@ describe('the Temporal server restarted', () => {
     // The timer the test waits on is the round's own close timer, at an instant of the test's choosing.
     const units = Math.min(UNITS, 300);
     const unitCodes = await importUnits(city, units, 'tl');
-    const closesInMs = 150_000;
+    const closesInMs = 120_000;
     const closesAt = Date.now() + closesInMs;
     const roundId = await launchBackdatedRound({ officeCode: city.code, unitCodes, templateCodes, launchedDaysAgo: 90, dueDaysAgo: 60, closesInMs });
     const expected = units * TEMPLATES * LADDER_STEPS;
