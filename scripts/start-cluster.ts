@@ -3,6 +3,7 @@
  * Temporal server on it (persistence and visibility) with its Web UI, two worker processes and one API
  * process, each its own OS process. State stays in .data/cluster/ between starts.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createDb } from '../src/db';
 import { ensureDemoRound, loadDemo } from './demo';
@@ -13,6 +14,14 @@ import { preferredPort } from './stack/ports';
 
 const WORKERS = Number(process.env.DUBAN_CLUSTER_WORKERS ?? 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function isRunning(pid: number): boolean {
+  try {
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 async function main() {
   const dataDir = path.join(DATA_DIR, 'cluster');
@@ -68,6 +77,16 @@ async function main() {
     }
     lines.push('', `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`);
     console.log(lines.join('\n'));
+    // Stay in the foreground (the processes above are not tied to this one's event loop) and say when one ends.
+    const watched = [...pids, ['Temporal server', stack.temporal.serverPid] as [string, number]];
+    const gone = new Set<string>();
+    setInterval(() => {
+      for (const [name, pid] of watched) {
+        if (stopping || gone.has(name) || isRunning(pid)) continue;
+        gone.add(name);
+        consoleLog(`${name} (pid ${pid}) has exited; see its log`);
+      }
+    }, 5000);
   } catch (err) {
     console.error(err);
     await stop(1);
