@@ -60,7 +60,7 @@ async function largestHistories(client: Client, roundId: string): Promise<{ roun
   const round = (await client.workflow.getHandle(roundWorkflowId(roundId)).describe()).historyLength;
   let largestUnit = 0;
   let units = 0;
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'superviseUnit' AND TaskQueue = '${TASK_QUEUE}'` })) {
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'superviseUnit'` })) {
     if (!wf.workflowId.startsWith(`${roundWorkflowId(roundId)}-unit-`)) continue;
     units++;
     largestUnit = Math.max(largestUnit, wf.historyLength);
@@ -127,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
       timeout: { type: 'string', default: '3600' },
-      'ceiling-starts': { type: 'string', default: '5000' },
+      'ceiling-starts': { type: 'string', default: '2000' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -195,7 +195,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const samples = sampler.stop();
     log(`${total} tasks issued in ${issuedSeconds} s`);
-    const histories = await largestHistories(client, launched.id);
+    const histories = await largestHistories(client, launched.id).catch((e: Error) => {
+      log(`histories: ${e.message}`);
+      return null;
+    });
+    log(`histories: ${JSON.stringify(histories)}`);
 
     const ceilingStarts = await startsCeiling(client, Number(values['ceiling-starts']));
     log(`ceiling: ${ceilingStarts} trivial workflow starts/s`);
@@ -229,6 +233,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(values.json ? JSON.stringify(report, null, 2) : { ...report, timeline: `${report.timeline.length} points` });
     await api.post(`/api/v1/rounds/${launched.id}/cancel`, {});
     return 0;
+  } catch (e) {
+    log(`failed: ${(e as Error).stack ?? String(e)}`);
+    throw e;
   } finally {
     await cleanUp();
   }
