@@ -88,7 +88,8 @@ describe('the Temporal server restarted', () => {
     expect(closed.status).toBe('closed');
     expect(await escalationCounts(closing)).toEqual({ rows: fewExpected, distinct: fewExpected });
     expectStatus(await city.api.get(`/rounds/${closing}/evaluation`), 200);
-    const status = await withTemporal((client) => client.workflow.getHandle(roundWorkflowId(closing)).describe().then((d) => d.status.name));
+    // The record says closed before the workflow has finished its last steps (the frozen evaluation, closing every unit).
+    const status = await waitFor(() => withTemporal((client) => client.workflow.getHandle(roundWorkflowId(closing)).describe().then((d) => d.status.name)), (s) => s !== 'RUNNING', 'the round workflow to finish', 180_000, 1000);
     expect(status).toBe('COMPLETED');
   });
 });
