@@ -65,8 +65,10 @@ describe('the Temporal server restarted', () => {
     const firing = await launchBackdatedRound({ officeCode: city.code, unitCodes, templateCodes, launchedDaysAgo: 90, dueDaysAgo: 60 });
     const expected = units * TEMPLATES * LADDER_STEPS;
     await waitFor(() => escalationCounts(firing), (c) => c.rows > 0, 'the first ladder steps', 300_000, 100);
-    await restartTemporal();
-    expect((await escalationCounts(firing)).rows).toBeLessThan(expected);
+    // Killed, not stopped: the restart must catch the firing in the middle.
+    const beforeKill = (await escalationCounts(firing)).rows;
+    await restartTemporal({ signal: 'SIGKILL' });
+    expect(beforeKill).toBeLessThan(expected);
     await waitFor(() => escalationCounts(firing), (c) => c.rows >= expected, `all ${expected} ladder steps`, 900_000, 500);
     expect(await escalationCounts(firing)).toEqual({ rows: expected, distinct: expected });
     await expectEveryTaskOnce(firing, unitCodes, TEMPLATES);
