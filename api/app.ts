@@ -69,8 +69,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks = await Promise.allSettled([db.$queryRaw`SELECT 1`, client.connection.workflowService.getSystemInfo({})]);
+    // Each check is bounded (the pool's connect timeout, a gRPC deadline): a load balancer asking gets an answer.
+    const checks = await Promise.allSettled([db.$queryRaw`SELECT 1`, client.withDeadline(Date.now() + 3000, () => client.connection.workflowService.getSystemInfo({}))]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
+    if (database !== 'ok' || temporal !== 'ok') res.set('Retry-After', '5');
     res.status(database === 'ok' && temporal === 'ok' ? 200 : 503).json({ database, temporal });
   });
   app.get('/api/openapi.json', (_req, res) => {

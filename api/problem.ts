@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ErrorCode, InvalidInput, type FieldProblem } from '../domain/errors';
 import type { Logger } from '../src/logger';
+import { asUnavailable } from './unavailable';
 
 export type { FieldProblem as FieldError } from '../domain/errors';
 type FieldError = FieldProblem;
@@ -64,6 +65,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof InvalidInput) return sendProblem(res, badRequest(err.message, err.errors));
     const parser = fromParserError(err);
     if (parser) return sendProblem(res, parser);
+    const unavailable = asUnavailable(err);
+    if (unavailable) {
+      logger.warn({ err: { message: (err as Error).message }, method: req.method, url: req.originalUrl }, 'answered 503: a backing service is unavailable');
+      return sendProblem(res, unavailable);
+    }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
     return sendProblem(res, new AppError(500, ErrorCode.Internal, 'Internal error', 'the server could not complete the request'));
   };

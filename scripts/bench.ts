@@ -4,8 +4,9 @@ import { main as evidence } from '../bench/evidence';
 import { main as directoryImport } from '../bench/import';
 import { main as issueRound } from '../bench/issue-round';
 import { main as massDeadline } from '../bench/mass-deadline';
+import { main as national } from '../bench/national';
 
-const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board };
+const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, national };
 
 const argv = process.argv.slice(2);
 const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : 'issue-round';

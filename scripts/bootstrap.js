@@ -7,7 +7,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
-const commands = ['start', 'test', 'cli', 'bench', 'migrate', 'build'];
+const commands = ['start', 'start-cluster', 'test', 'test-cluster', 'cli', 'bench', 'migrate', 'build'];
 const [cmd, ...args] = process.argv.slice(2);
 
 function mtime(file) {

@@ -77,7 +77,7 @@ async function ensureDemoPeople(db: Db, ids: Map<string, string>): Promise<DemoP
 }
 
 /** Creates the demo directory, catalogue and people if missing; returns tokens, reusing those of an earlier run. */
-export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string>; people: DemoPerson[]; password: string }> {
+export async function loadDemo(db: Db, tokensFile = TOKENS_FILE): Promise<{ tokens: Record<string, string>; people: DemoPerson[]; password: string }> {
   const root = await db.office.upsert({
     where: { code: ROOT_OFFICE.code },
     update: {},
@@ -110,14 +110,14 @@ export async function loadDemo(db: Db): Promise<{ tokens: Record<string, string>
     ['unit jx-ja-001', 'unit', 'jx-ja-001'],
     ['observer jx-nc-001-obs1', 'observer', 'jx-nc-001-obs1'],
   ];
-  const saved: Record<string, string> = fs.existsSync(TOKENS_FILE) ? JSON.parse(fs.readFileSync(TOKENS_FILE, 'utf8')) : {};
+  const saved: Record<string, string> = fs.existsSync(tokensFile) ? JSON.parse(fs.readFileSync(tokensFile, 'utf8')) : {};
   const tokens: Record<string, string> = {};
   for (const [label, kind, code] of wanted) {
     const known = saved[label] && (await db.apiToken.findUnique({ where: { tokenHash: hashToken(saved[label]) } }));
     tokens[label] = known ? saved[label] : await mintToken(db, { kind, id: ids.get(code)! }, `demo ${label}`);
   }
-  fs.mkdirSync(DATA_DIR, { recursive: true });
-  fs.writeFileSync(TOKENS_FILE, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  fs.mkdirSync(path.dirname(tokensFile), { recursive: true });
+  fs.writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return { tokens, people: await ensureDemoPeople(db, ids), password: DEMO_PASSWORD };
 }
 
@@ -145,4 +145,21 @@ export async function ensureDemoObserverLinks(api: string, officeToken: string):
   }
   fs.writeFileSync(LINKS_FILE, JSON.stringify(links, null, 2), { mode: 0o600 });
   return Object.entries(links).map(([observerCode, { url }]) => ({ observerCode, url }));
+}
+
+const DAY_MS = 86_400_000;
+
+/** Launches the demo round through the API, once: a second start finds it open and leaves it. */
+export async function ensureDemoRound(baseUrl: string, token: string): Promise<string> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const rounds = (await (await fetch(`${baseUrl}/rounds?status=open`, { headers })).json()) as Array<{ id: string; title: string }>;
+  const existing = rounds.find((r) => r.title === DEMO_ROUND.title);
+  if (existing) return existing.id;
+  const res = await fetch(`${baseUrl}/rounds`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ ...DEMO_ROUND, closesAt: new Date(Date.now() + 60 * DAY_MS).toISOString() }),
+  });
+  if (res.status !== 202) throw new Error(`demo round launch failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
 }

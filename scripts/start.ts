@@ -1,26 +1,9 @@
 import { loadConfig } from '../src/config';
 import { runAll } from '../src/main';
-import { DEMO_ROUND, ensureDemoObserverLinks, loadDemo } from './demo';
+import { ensureDemoObserverLinks, ensureDemoRound, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
 import { startLocalStack } from './stack';
 import { consoleLog } from './stack/log';
-
-const DAY_MS = 86_400_000;
-
-/** Launches the demo round through the API, once: a second start finds it open and leaves it. */
-async function ensureDemoRound(baseUrl: string, token: string) {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const rounds = (await (await fetch(`${baseUrl}/rounds?status=open`, { headers })).json()) as Array<{ id: string; title: string }>;
-  const existing = rounds.find((r) => r.title === DEMO_ROUND.title);
-  if (existing) return existing.id;
-  const res = await fetch(`${baseUrl}/rounds`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ ...DEMO_ROUND, closesAt: new Date(Date.now() + 60 * DAY_MS).toISOString() }),
-  });
-  if (res.status !== 202) throw new Error(`demo round launch failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
-}
 
 async function main() {
   const stack = await startLocalStack({ dataDir: DATA_DIR, persistent: true });

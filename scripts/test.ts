@@ -104,6 +104,8 @@ async function main(): Promise<number> {
       TEMPORAL_ADDRESS: stack.temporalAddress,
       DUBAN_TEST: '1',
     };
+    // A test that stops and starts the database (tests/integration/unavailable.test.ts) needs its folder.
+    if (!process.env.DATABASE_URL) env.DUBAN_TEST_PG_DIR = path.join(dataDir, 'pg');
     if (testServer) env.TEMPORAL_TEST_SERVER_PATH = testServer;
     if (schemathesis) env.DUBAN_SCHEMATHESIS = schemathesis;
     if (s3) Object.assign(env, { DUBAN_TEST_S3_ENDPOINT: s3.endpoint, DUBAN_TEST_S3_ACCESS_KEY_ID: s3.accessKeyId, DUBAN_TEST_S3_SECRET_ACCESS_KEY: s3.secretAccessKey });

@@ -25,6 +25,8 @@ const Config = z.object({
   DUBAN_OIDC_LABEL: z.string().default('统一身份认证登录'),
   /** Whether people may sign in with a password; switch off when single sign-on is the only way. */
   DUBAN_PASSWORD_SIGNIN: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Longest the API waits for a workflow to take a submission, review or other update before it answers 503. */
+  DUBAN_WORKFLOW_CALL_SECONDS: z.coerce.number().min(1).max(300).default(15),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, conflict, notFound, unprocessable } from '../api/problem';
 import { codeOfFailureType, ErrorCode } from '../domain/errors';
+import type { UseCaseContext } from './context';
 
 /** Maps a workflow's typed refusal (ApplicationFailure type `ERR_<code>`) to the answer the contract fixes for it. */
 function toAppError(failure: ApplicationFailure): AppError {
@@ -19,10 +20,15 @@ function toAppError(failure: ApplicationFailure): AppError {
   }
 }
 
-/** Sends a command to a workflow; a refusal becomes the matching problem, a finished workflow a 409. */
-export async function viaWorkflow<T>(send: () => Promise<T>): Promise<T> {
+/**
+ * Sends a command to a workflow; a refusal becomes the matching problem, a finished workflow a 409. The call
+ * has a deadline (DUBAN_WORKFLOW_CALL_SECONDS): with no worker to take the update, or Temporal down, it ends
+ * there and the API answers 503 with Retry-After. The update keeps its id, so the client's retry joins the
+ * same update instead of making a second one.
+ */
+export async function viaWorkflow<T>(ctx: Pick<UseCaseContext, 'client' | 'config'>, send: () => Promise<T>): Promise<T> {
   try {
-    return await send();
+    return await ctx.client.withDeadline(Date.now() + ctx.config.DUBAN_WORKFLOW_CALL_SECONDS * 1000, send);
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw toAppError(err.cause);
     if (err instanceof WorkflowNotFoundError) throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');

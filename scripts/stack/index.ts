@@ -27,7 +27,7 @@ function isAlive(pid: number): boolean {
 }
 
 // Two stacks on one data directory would delete or share each other's servers.
-function claimDataDir(dataDir: string): () => void {
+export function claimDataDir(dataDir: string): () => void {
   const ownerFile = path.join(dataDir, 'stack.pid');
   const owner = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : NaN);
   if (owner > 0 && owner !== process.pid && isAlive(owner)) {

@@ -103,7 +103,8 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
-export async function startPostgres(opts: { dataDir: string; port?: number; log: Log }): Promise<LocalPostgres> {
+/** `settings` are server parameters for this start (e.g. max_connections), given on the command line. */
+export async function startPostgres(opts: { dataDir: string; port?: number; log: Log; settings?: Record<string, string> }): Promise<LocalPostgres> {
   const { log } = opts;
   const dataDir = path.resolve(opts.dataDir);
   const binDir = await ensureBinDir(log);
@@ -117,7 +118,8 @@ export async function startPostgres(opts: { dataDir: string; port?: number; log:
     port = opts.port ? await preferredPort(opts.port) : await freePort();
     const logFile = path.join(dataDir, 'server.log');
     try {
-      await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`]);
+      const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+      await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}${settings}`]);
     } catch (e) {
       const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
       throw new Error(`pg_ctl start failed: ${(e as Error).message}\n${tail}`);
@@ -131,6 +133,16 @@ export async function startPostgres(opts: { dataDir: string; port?: number; log:
       await runPg(binDir, 'pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch((e) => log(`pg_ctl stop: ${e.message}`));
     },
   };
+}
+
+/**
+ * Stops the cluster on `dataDir` as pg_ctl's mode says: `fast` disconnects clients and shuts down cleanly,
+ * `immediate` quits at once as a crash would (recovery replays the WAL on the next start).
+ */
+export async function stopPostgresCluster(dataDir: string, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+  const binDir = process.env.PG_BIN_DIR ?? findBinDir();
+  if (!binDir) throw new Error('PostgreSQL server binaries not found');
+  await runPg(binDir, 'pg_ctl', ['stop', '-D', path.resolve(dataDir), '-m', mode, '-w']);
 }
 
 /** Stops a cluster left running by an earlier run, then deletes it. */

@@ -20,6 +20,8 @@ export interface BackdatedRound {
   dueDaysAgo: number;
   /** Validated as POST /rounds validates it; the API's default when absent. */
   escalationPolicy?: unknown;
+  /** Milliseconds from now until the round closes (default two days). */
+  closesInMs?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function launchBackdatedRound(opts: BackdatedRound): Promise<string
     rubric: RubricInput.parse({}),
   };
   const id = randomUUID();
-  const closesAt = new Date(now + 2 * DAY_MS);
+  const closesAt = new Date(now + (opts.closesInMs ?? 2 * DAY_MS));
   const launchedAt = new Date(now - opts.launchedDaysAgo * DAY_MS);
   await sql(
     `INSERT INTO rounds (id, office_id, title, period, spec, launched_at, closes_at, unit_count)

@@ -1,0 +1,242 @@
+/**
+ * National-scale issue benchmark on the cluster stack: the real Temporal server on PostgreSQL, two worker
+ * processes and one API process (scripts/stack/cluster.ts, as `npm run start:cluster` runs them). One round of
+ * U units x T tasks is launched through the API and timed until every task is issued; then, in the same run,
+ * two ceilings of the same servers: trivial workflow starts per second, and multi-row INSERTs into a table of
+ * the tasks table's shape (rows per second), each beside the rate the round reached.
+ *
+ *   npm run bench -- national --units 20000 --tasks 30 --cluster [--json] [--out report.json]
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { UNIT_KINDS } from '../domain/vocabulary';
+import { appProcess, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../scripts/stack/cluster';
+import { freePort } from '../scripts/stack/ports';
+import { roundWorkflowId } from '../workflows/contracts';
+import { Api, eachLimited, sleep } from './lib/api';
+import { ROOT, runTs } from './lib/app';
+import { machine } from './lib/machine';
+import { ProcSampler, type Sample, type Watched } from './lib/proc';
+
+const USAGE = 'usage: npm run bench -- national --units 20000 --tasks 30 --cluster [--workers 2] [--json] [--out report.json] [--timeout 3600]';
+const TASK_QUEUE = 'duban-bench';
+const log = (message: string) => console.error(`[bench] ${message}`);
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const mib = (kib: number) => Math.round(kib / 102.4) / 10;
+
+async function untilReady(url: string, what: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fetch(url).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} not ready`);
+    await sleep(300);
+  }
+}
+
+/** The directory through the API: templates one by one, units as one spreadsheet import per 5,000. */
+async function setUp(api: Api, baseUrl: string, token: string, units: number, tasks: number) {
+  const started = Date.now();
+  const templateCodes = Array.from({ length: tasks }, (_, i) => `nat-t${String(i + 1).padStart(3, '0')}`);
+  await eachLimited(templateCodes, 4, async (code, i) => {
+    await api.post('/api/v1/task-templates', { code, category: '基准', title: `基准任务 ${i + 1}`, evidence: ['summary'], weight: 1 + (i % 10), dueWorkingDays: 5 + (i % 20) }, [409]);
+  });
+  const unitCodes = Array.from({ length: units }, (_, i) => `nat-u${String(i + 1).padStart(6, '0')}`);
+  for (let i = 0; i < units; i += 5000) {
+    const csv = `code,name,kind,officeCode\n${unitCodes.slice(i, i + 5000).map((c, j) => `${c},基准单位 ${i + j + 1},${UNIT_KINDS[(i + j) % UNIT_KINDS.length]},bench`).join('\n')}\n`;
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'units.csv');
+    const res = await fetch(`${baseUrl}/api/v1/imports?kind=units`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`import: ${res.status} ${await res.text()}`);
+  }
+  log(`created ${units} units (import) and ${tasks} task templates through the API in ${seconds(Date.now() - started)} s`);
+  return { unitCodes, templateCodes };
+}
+
+/** The largest history among the round's workflows, from Temporal's visibility (PostgreSQL). */
+async function largestHistories(client: Client, roundId: string): Promise<{ round: number; largestUnit: number; units: number }> {
+  const round = (await client.workflow.getHandle(roundWorkflowId(roundId)).describe()).historyLength;
+  let largestUnit = 0;
+  let units = 0;
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'superviseUnit'` })) {
+    if (!wf.workflowId.startsWith(`${roundWorkflowId(roundId)}-unit-`)) continue;
+    units++;
+    largestUnit = Math.max(largestUnit, wf.historyLength);
+  }
+  return { round, largestUnit, units };
+}
+
+/** Ceiling 1: workflow starts per second the server accepts (a type no worker runs; each times out by itself). */
+async function startsCeiling(client: Client, count: number): Promise<number> {
+  const t0 = performance.now();
+  const ids = Array.from({ length: count }, (_, i) => `ceiling-${Date.now()}-${i}`);
+  await eachLimited(ids, 64, async (workflowId) => {
+    await client.workflow.start('ceilingNoop', { taskQueue: 'ceiling-no-worker', workflowId, workflowExecutionTimeout: '1 minute' });
+  });
+  return Math.round(count / ((performance.now() - t0) / 1000));
+}
+
+/**
+ * Ceiling 2: rows per second into a copy of the tasks table (its columns, defaults and indexes; not its
+ * foreign keys or count triggers), by multi-row INSERTs of `rowsPerStatement` rows (a unit's list) on 8 connections.
+ */
+async function insertCeiling(databaseUrl: string, rows: number, rowsPerStatement: number): Promise<number> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query('DROP TABLE IF EXISTS bench_tasks_ceiling; CREATE TABLE bench_tasks_ceiling (LIKE tasks INCLUDING DEFAULTS INCLUDING INDEXES)');
+  const cols = ['id', 'round_id', 'unit_id', 'template_id', 'code', 'title', 'category', 'weight', 'evidence_required', 'status', 'due_date', 'due_at'];
+  const statements = Math.ceil(rows / rowsPerStatement);
+  const roundId = randomUUID();
+  const templates = Array.from({ length: rowsPerStatement }, () => randomUUID());
+  const clients = await Promise.all(Array.from({ length: 8 }, async () => {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    return c;
+  }));
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(clients.map(async (c) => {
+    while (next < statements) {
+      next++;
+      const unitId = randomUUID();
+      const params: unknown[] = [];
+      const values = templates.map((templateId, j) => {
+        params.push(randomUUID(), roundId, unitId, templateId, `T-${j}`, `基准任务 ${j}`, '基准', 1 + (j % 10), ['summary'], 'issued', '2026-12-31', new Date('2026-12-31T16:00:00Z'));
+        return `(${cols.map((_, k) => `$${j * cols.length + k + 1}`).join(', ')})`;
+      });
+      await c.query(`INSERT INTO bench_tasks_ceiling (${cols.join(', ')}) VALUES ${values.join(', ')}`, params);
+    }
+  }));
+  const rate = Math.round((statements * rowsPerStatement) / ((performance.now() - t0) / 1000));
+  await Promise.all(clients.map((c) => c.end()));
+  await admin.query('DROP TABLE bench_tasks_ceiling');
+  await admin.end();
+  return rate;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      units: { type: 'string', default: '20000' },
+      tasks: { type: 'string', default: '30' },
+      workers: { type: 'string', default: '2' },
+      cluster: { type: 'boolean', default: true },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      timeout: { type: 'string', default: '3600' },
+      'ceiling-starts': { type: 'string', default: '2000' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.cluster) {
+    console.log(`${USAGE}\n(the national benchmark runs on the cluster stack only; the dev-server figures come from \`npm run bench -- issue-round\`)`);
+    return values.help ? 0 : 2;
+  }
+  const units = Number(values.units);
+  const tasks = Number(values.tasks);
+  const workers = Number(values.workers);
+  const total = units * tasks;
+  const dataDir = path.join(ROOT, '.data', 'bench-cluster');
+  const started = Date.now();
+  const pids: Array<[string, number]> = [];
+  let stack: ClusterStack | undefined;
+  let connection: Connection | undefined;
+  const cleanUp = async () => {
+    await connection?.close().catch(() => undefined);
+    await Promise.all(pids.map(([, pid]) => stopPid(pid, 20_000)));
+    await stack?.stop();
+  };
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+
+  try {
+    stack = await startClusterStack({ dataDir, persistent: false, ui: false, log: (m) => console.error(`[stack] ${m}`) });
+    const port = await freePort();
+    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(dataDir, 'files') };
+    const token = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准测试办公室', '--label', 'bench'], { ...process.env, DATABASE_URL: stack.databaseUrl })).trim().split('\n').pop()!;
+    for (let i = 1; i <= workers; i++) pids.push([`worker${i}`, startAppProcess(appProcess('worker', env, path.join(dataDir, `worker-${i}.log`)))]);
+    pids.push(['api', startAppProcess(appProcess('api', env, path.join(dataDir, 'api.log')))]);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await untilReady(`${baseUrl}/readyz`, 'the API');
+    await sleep(5000); // the workers bundle their workflows on start
+    connection = await Connection.connect({ address: stack.temporal.address });
+    const client = new Client({ connection });
+    const api = new Api(baseUrl, token);
+    log(`cluster ready in ${seconds(Date.now() - started)} s`);
+    const { unitCodes, templateCodes } = await setUp(api, baseUrl, token, units, tasks);
+
+    const postmaster = Number(fs.readFileSync(path.join(stack.pgDataDir!, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const watched: Watched[] = [
+      ...pids.map(([name, pid]) => ({ name, pid, children: false })),
+      { name: 'temporal', pid: stack.temporal.serverPid, children: false },
+      { name: 'postgres', pid: postmaster, children: true },
+    ];
+    const loadAverageBefore = machine().loadAverage;
+    const sampler = new ProcSampler(watched, 250);
+    sampler.start();
+    const t0 = performance.now();
+    const { body: launched } = await api.post<{ id: string }>('/api/v1/rounds', {
+      title: '全国基准轮次', period: '2026Q4', unitCodes, tasks: templateCodes.map((templateCode) => ({ templateCode })), closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+    });
+    let issuedSeconds = 0;
+    const timeline: Array<[number, number]> = [];
+    for (;;) {
+      const round = await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
+      const elapsed = performance.now() - t0;
+      timeline.push([seconds(elapsed), round.counts.issued]);
+      if (round.counts.issued >= total) {
+        issuedSeconds = seconds(elapsed);
+        break;
+      }
+      if (elapsed > Number(values.timeout) * 1000) throw new Error(`only ${round.counts.issued} of ${total} tasks issued after ${seconds(elapsed)} s`);
+      await sleep(1000);
+    }
+    const samples = sampler.stop();
+    log(`${total} tasks issued in ${issuedSeconds} s`);
+    const histories = await largestHistories(client, launched.id).catch((e: Error) => {
+      log(`histories: ${e.message}`);
+      return null;
+    });
+    log(`histories: ${JSON.stringify(histories)}`);
+
+    const ceilingStarts = await startsCeiling(client, Number(values['ceiling-starts']));
+    log(`ceiling: ${ceilingStarts} trivial workflow starts/s`);
+    const ceilingRows = await insertCeiling(stack.databaseUrl, Math.min(total, 60_000), tasks);
+    log(`ceiling: ${ceilingRows} task-shaped rows/s by multi-row INSERT of ${tasks} rows`);
+    const unitsPerSecond = Math.round(units / issuedSeconds);
+    const tasksPerSecond = Math.round(total / issuedSeconds);
+    const map = (fn: (s: Sample) => number) => Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, fn(v)]));
+    const report = {
+      benchmark: 'national',
+      date: new Date(started).toISOString(),
+      units, tasks, totalTasks: total, workers,
+      machine: { ...machine(), loadAverageBefore },
+      stack: `Temporal server ${stack.temporal.serverSpec.command} on PostgreSQL (persistence and visibility), ${workers} worker processes, 1 API process`,
+      issuedSeconds,
+      unitsPerSecond,
+      tasksPerSecond,
+      histories,
+      peakRssMiB: map((s) => mib(s.peakKiB)),
+      postgresPeakPssMiB: mib(samples.postgres.pssPeakKiB ?? 0),
+      cpuSeconds: map((s) => s.cpuSeconds),
+      ceilings: {
+        workflowStartsPerSecond: ceilingStarts,
+        unitWorkflowsPerSecondVsCeiling: Math.round((unitsPerSecond / ceilingStarts) * 1000) / 1000,
+        insertRowsPerSecond: ceilingRows,
+        tasksPerSecondVsCeiling: Math.round((tasksPerSecond / ceilingRows) * 1000) / 1000,
+      },
+      timeline: timeline.filter((_, i) => i % 5 === 0),
+    };
+    if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
+    console.log(values.json ? JSON.stringify(report, null, 2) : { ...report, timeline: `${report.timeline.length} points` });
+    await api.post(`/api/v1/rounds/${launched.id}/cancel`, {});
+    return 0;
+  } catch (e) {
+    log(`failed: ${(e as Error).stack ?? String(e)}`);
+    throw e;
+  } finally {
+    await cleanUp();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm run start:cluster`: the product laid out as a deployment, on one machine. PostgreSQL, the real
+ * Temporal server on it (persistence and visibility) with its Web UI, two worker processes and one API
+ * process, each its own OS process. State stays in .data/cluster/ between starts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createDb } from '../src/db';
+import { ensureDemoRound, loadDemo } from './demo';
+import { DATA_DIR } from './localDb';
+import { appProcess, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
+import { consoleLog } from './stack/log';
+import { preferredPort } from './stack/ports';
+
+const WORKERS = Number(process.env.DUBAN_CLUSTER_WORKERS ?? 2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function isRunning(pid: number): boolean {
+  try {
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const dataDir = path.join(DATA_DIR, 'cluster');
+  const stack = await startClusterStack({ dataDir, persistent: true });
+  const port = await preferredPort(Number(process.env.PORT ?? 3000));
+  const env: Record<string, string> = {
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    PORT: String(port),
+    DUBAN_FILES_DIR: process.env.DUBAN_FILES_DIR ?? path.join(dataDir, 'files'),
+  };
+  const pids: Array<[string, number]> = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    consoleLog('stopping');
+    await Promise.all(pids.map(([, pid]) => stopPid(pid, 15_000)));
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    for (let i = 1; i <= WORKERS; i++) pids.push([`worker ${i}`, startAppProcess(appProcess('worker', env, path.join(dataDir, `worker-${i}.log`)))]);
+    pids.push(['api', startAppProcess(appProcess('api', env, path.join(dataDir, 'api.log')))]);
+    const origin = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 120_000;
+    while (!(await fetch(`${origin}/readyz`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error(`the API did not become ready; see ${path.join(dataDir, 'api.log')}`);
+      await sleep(300);
+    }
+    const lines = [
+      '',
+      'duban is running as a cluster on this machine.',
+      `  API            ${origin}/api/v1   (docs ${origin}/api/docs)   pid ${pids.at(-1)![1]}, log ${path.join(dataDir, 'api.log')}`,
+      ...pids.slice(0, -1).map(([name, pid]) => `  ${name.padEnd(14)} pid ${pid}, log ${path.join(dataDir, `${name.replace(' ', '-')}.log`)}`),
+      `  Temporal       ${stack.temporal.address} (server pid ${stack.temporal.serverPid}, log ${stack.temporal.serverSpec.logFile})`,
+      `  Temporal UI    ${stack.temporal.uiUrl ?? '(not available: see the log above)'}`,
+      `  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')} (databases duban, temporal, temporal_visibility)`,
+    ];
+    if (process.env.DEMO !== '0') {
+      const db = createDb(stack.databaseUrl, 2);
+      try {
+        const { tokens } = await loadDemo(db, path.join(dataDir, 'demo-tokens.json'));
+        const roundId = await ensureDemoRound(`${origin}/api/v1`, tokens['office jx (江西省产改办)']);
+        lines.push(`  Demo round     ${origin}/api/v1/rounds/${roundId}`, '', 'Demo tokens (Authorization: Bearer <token>):');
+        for (const [who, token] of Object.entries(tokens)) lines.push(`  ${who.padEnd(30)} ${token}`);
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    lines.push('', `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`);
+    console.log(lines.join('\n'));
+    // Stay in the foreground (the processes above are not tied to this one's event loop) and say when one ends.
+    const watched = [...pids, ['Temporal server', stack.temporal.serverPid] as [string, number]];
+    const gone = new Set<string>();
+    setInterval(() => {
+      for (const [name, pid] of watched) {
+        if (stopping || gone.has(name) || isRunning(pid)) continue;
+        gone.add(name);
+        consoleLog(`${name} (pid ${pid}) has exited; see its log`);
+      }
+    }, 5000);
+  } catch (err) {
+    console.error(err);
+    await stop(1);
+  }
+}
+
+void main();

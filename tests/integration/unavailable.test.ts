@@ -1,0 +1,88 @@
+import { startPostgres, stopPostgresCluster } from '../../scripts/stack/postgres';
+import { sql } from './support/db';
+import { createOffice, createTaskTemplate, createUnitWithToken, root, type Office, type Unit } from './support/fixtures';
+import { expectProblem, expectStatus, request, type Api } from './support/http';
+import { sleep, waitFor } from './support/poll';
+import { isAlive, killTree } from './support/processes';
+import { launchRound, waitUntilIssued } from './support/rounds';
+import { respawnWorker, stack } from './support/stack';
+
+// The API's deadline on a workflow update (DUBAN_WORKFLOW_CALL_SECONDS, default 15 s).
+const UPDATE_DEADLINE_MS = 15_000;
+
+let city: Office;
+let unit: Unit & { api: Api };
+let roundId: string;
+let taskIds: string[];
+let workerDown = false;
+
+beforeAll(async () => {
+  city = await createOffice(root(), 'city');
+  unit = await createUnitWithToken(city.api, city.code);
+  const templates = [(await createTaskTemplate(city.api)).code, (await createTaskTemplate(city.api)).code];
+  roundId = await launchRound(city.api, [unit.code], templates);
+  await waitUntilIssued(city.api, roundId);
+  taskIds = (expectStatus(await unit.api.get(`/me/tasks?roundId=${roundId}`), 200) as Array<{ id: string }>).map((t) => t.id);
+});
+
+afterAll(async () => {
+  if (workerDown) await respawnWorker();
+  await city.api.post(`/rounds/${roundId}/cancel`);
+});
+
+const submit = (taskId: string, key: string) => unit.api.post(`/tasks/${taskId}/submissions`, { summary: '按要求完成，请审核。' }, { 'Idempotency-Key': key });
+
+describe('a submission with no worker running', () => {
+  test('when no worker runs, then a submission answers 503 UNAVAILABLE with Retry-After within the deadline, and the same request once a worker is back lands once', async () => {
+    const crashed = killTree(stack().pids.worker, 'SIGKILL');
+    workerDown = true;
+    await waitFor(async () => crashed.some(isAlive), (alive) => !alive, 'the killed worker to be gone', 10_000, 50);
+
+    const started = Date.now();
+    const reply = await submit(taskIds[0], 'no-worker-1');
+    const tookMs = Date.now() - started;
+    expectProblem(reply, 503);
+    expect(reply.body.code).toBe('UNAVAILABLE');
+    expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(tookMs).toBeGreaterThanOrEqual(UPDATE_DEADLINE_MS - 1000);
+    expect(tookMs).toBeLessThan(UPDATE_DEADLINE_MS + 10_000);
+
+    await respawnWorker();
+    workerDown = false;
+    // The client sends the same request again: the update keeps its id, so the first attempt, taken up by the
+    // worker now, and the retry are one submission.
+    const retried = expectStatus(await submit(taskIds[0], 'no-worker-1'), 201);
+    expect(retried).toMatchObject({ taskStatus: 'submitted' });
+    const rows = await sql<{ id: string }>('SELECT id FROM submissions WHERE task_id = $1', [taskIds[0]]);
+    expect(rows.map((r) => r.id)).toEqual([retried.submissionId]);
+  });
+});
+
+describe('the database down', () => {
+  const pgDir = process.env.DUBAN_TEST_PG_DIR;
+
+  // `npm test` names the cluster it started; a run against an outside DATABASE_URL leaves it alone.
+  (pgDir ? test : test.skip)('when PostgreSQL stops, then /readyz and the API answer 503 with Retry-After at once, and once it is back the retried submission lands once', async () => {
+    const port = Number(new URL(stack().env.DATABASE_URL).port);
+    await stopPostgresCluster(pgDir!, 'fast');
+    try {
+      const started = Date.now();
+      const ready = await request('GET', '/readyz');
+      expect({ status: ready.status, body: ready.body, retryAfter: Number(ready.headers.get('retry-after')) > 0 }).toEqual({ status: 503, body: { database: 'unavailable', temporal: 'ok' }, retryAfter: true });
+      for (const reply of [await city.api.get(`/rounds/${roundId}`), await submit(taskIds[1], 'db-down-1')]) {
+        expectProblem(reply, 503);
+        expect({ code: reply.body.code, retryAfter: Number(reply.headers.get('retry-after')) > 0 }).toEqual({ code: 'UNAVAILABLE', retryAfter: true });
+      }
+      expect(Date.now() - started).toBeLessThan(15_000);
+      await sleep(1000);
+    } finally {
+      await startPostgres({ dataDir: pgDir!, port, log: () => undefined });
+    }
+    const ready = await waitFor(() => request('GET', '/readyz'), (r) => r.status === 200, 'the API ready again', 60_000, 250);
+    expect(ready.body).toEqual({ database: 'ok', temporal: 'ok' });
+    const landed = await waitFor(() => submit(taskIds[1], 'db-down-1'), (r) => r.status !== 503, 'the submission to land', 60_000, 500);
+    const body = expectStatus(landed, 201);
+    const rows = await sql<{ id: string }>('SELECT id FROM submissions WHERE task_id = $1', [taskIds[1]]);
+    expect(rows.map((r) => r.id)).toEqual([body.submissionId]);
+  });
+});
