@@ -14,12 +14,14 @@ const SignInOptionsView = z
   .openapi('SignInOptions');
 
 // What a provider sends back: the code and state, or an error; providers add parameters of their own (iss, session_state).
+// RFC 6749 keeps these to visible ASCII; the limits keep the whole address well inside what the server reads.
+const vschar = (max: number) => z.string().max(max).regex(/^[\x20-\x7e]*$/, 'visible ASCII characters only');
 const CallbackQuery = z
   .object({
-    code: z.string().max(2000).optional(),
-    state: z.string().max(500).optional(),
-    error: z.string().max(200).optional(),
-    error_description: z.string().max(2000).optional(),
+    code: vschar(1024).optional(),
+    state: vschar(256).optional(),
+    error: vschar(100).optional(),
+    error_description: vschar(500).optional(),
   })
   .loose();
 
