@@ -26,9 +26,9 @@ describe('serving the pages', () => {
     expectStatus(await city.api.post('/observers', { code: observer, name: '李娟', role: 'frontline', unitCode: unit.code }), 201);
     const observerToken = await mintToken(city.api, 'observer', observer);
 
-    expect(expectStatus(await city.api.get('/me'), 200)).toEqual({ kind: 'office', code: city.code, name: `${city.code} 产改办`, officeCode: city.code });
-    expect(expectStatus(await unit.api.get('/me'), 200)).toEqual({ kind: 'unit', code: unit.code, name: unit.name, officeCode: city.code, unitCode: unit.code });
-    expect(expectStatus(await api(observerToken).get('/me'), 200)).toEqual({ kind: 'observer', code: observer, name: '李娟', officeCode: city.code, unitCode: unit.code, unitName: unit.name });
+    expect(expectStatus(await city.api.get('/me'), 200)).toEqual({ kind: 'office', code: city.code, name: `${city.code} 产改办`, officeCode: city.code, actor: `office:${city.code}`, capabilities: ['admin', 'supervisor'] });
+    expect(expectStatus(await unit.api.get('/me'), 200)).toEqual({ kind: 'unit', code: unit.code, name: unit.name, officeCode: city.code, unitCode: unit.code, actor: `unit:${unit.code}` });
+    expect(expectStatus(await api(observerToken).get('/me'), 200)).toEqual({ kind: 'observer', code: observer, name: '李娟', officeCode: city.code, unitCode: unit.code, unitName: unit.name, actor: `observer:${observer}` });
     expectProblem(await api('dbn_not-a-token').get('/me'), 401);
   });
 });
