@@ -1,9 +1,10 @@
 import { readCalendarFile } from '../../activities/calendar';
-import { BoardQuery, BoardView, OfficeBoardView } from '../../domain/schemas/board';
+import { BoardQuery, BoardView, OfficeBoardView, RoundProgressView } from '../../domain/schemas/board';
 import { Code, IdParams, Page, z } from '../../domain/schemas/common';
 import { DOCX_TYPE } from '../../documents/docx';
 import { liveCalendars } from '../../store/calendars';
 import { getBoard, getOfficeBoard } from '../../usecases/board';
+import { roundProgress } from '../../usecases/roundProgress';
 import type { UseCaseContext } from '../../usecases/context';
 import { bulletin, notice } from '../../usecases/documents';
 import { unitSubmissions } from '../../usecases/unitSubmissions';
@@ -21,6 +22,11 @@ export function boardRoutes(routes: Routes, ctx: UseCaseContext) {
       method: 'get', path: '/rounds/{id}/board/offices', summary: 'The board\'s lights rolled up per office of your subtree, worst first', tags: ['Board'], roles: ['office'],
       params: IdParams, query: BoardQuery, response: OfficeBoardView,
       handler: ({ params, query, principal }) => getOfficeBoard(ctx.db, calendars, principal, params.id, query),
+    })
+    .add({
+      method: 'get', path: '/rounds/{id}/progress', summary: 'Completion over the round\'s life in your subtree: tasks submitted and accepted by the end of each day', tags: ['Board'], roles: ['office'],
+      params: IdParams, response: RoundProgressView,
+      handler: ({ params, principal }) => roundProgress(ctx.db, principal, params.id),
     })
     .add({
       method: 'get', path: '/rounds/{id}/submissions', summary: 'Every submission of one unit of your subtree in the round, newest first, with its evidence and review', tags: ['Board'], roles: ['office'],

@@ -62,3 +62,15 @@ export const BoardOffice = z
   .openapi('BoardOffice');
 
 export const OfficeBoardView = z.object({ ...BoardHead, offices: z.array(BoardOffice) }).openapi('OfficeBoard');
+
+export const RoundProgressView = z
+  .object({
+    roundId: z.string(),
+    tasks: z.number().int().openapi({ description: 'Tasks of the round in your subtree' }),
+    days: z.array(z.object({
+      date: z.string().openapi({ description: 'A day (Asia/Shanghai) from launch to today or the round\'s end' }),
+      submitted: z.number().int().openapi({ description: 'Tasks submitted at least once by the end of the day' }),
+      accepted: z.number().int().openapi({ description: 'Tasks accepted by the end of the day' }),
+    })),
+  })
+  .openapi('RoundProgress');

@@ -292,6 +292,7 @@ const MATRIX: Record<string, Endpoint> = {
 
   // The board and the documents made from it: offices, each within its subtree.
   'GET /rounds/{id}/board': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/board` }) },
+  'GET /rounds/{id}/progress': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/progress` }) },
   'GET /rounds/{id}/board/offices': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/board/offices` }) },
   'GET /rounds/{id}/submissions': { expect: SUBTREE_OF_OWNER(200), req: (w) => ({ path: `/rounds/${w.rounds.r}/submissions?unitCode=${w.units.u1.code}` }) },
   'GET /rounds/{id}/bulletin.docx': { expect: ROUND_READ_OFFICE, req: (w) => ({ path: `/rounds/${w.rounds.r}/bulletin.docx` }) },

@@ -4,6 +4,7 @@ import { download, get } from './api.js';
 import { h, loading, replace } from './dom.js';
 import { ESCALATION, label } from './labels.js';
 import { LIGHT_COLOURS, chart } from './charts.js';
+import { roundProgress } from './progress.js';
 import { roundStatusBadge } from './office.js';
 import { levelBadge, roundTabs } from './round.js';
 import { emptyRow, errorBox, pageTitle, progressBar, section, successBox } from './ui.js';
@@ -99,6 +100,8 @@ export async function boardPage({ params: [id] }) {
     }
   };
   void load();
+  const progressArea = h('div', {}, loading());
+  void roundProgress(id).then((node) => replace(progressArea, node));
 
   return h('div', {},
     pageTitle(round.title, roundStatusBadge(round.status), h('button', { type: 'button', class: 'btn', onclick: bulletin }, '下载督查通报（Word）')),
@@ -106,6 +109,7 @@ export async function boardPage({ params: [id] }) {
     roundTabs(id, 'board'),
     status,
     section('督查看板', progressBar(round.counts), scopeNote, tileArea),
+    section('完成进度', progressArea),
     section('下级产改办', officeArea),
     section('各单位（问题最多的在前）', h('p', { class: 'hint' }, `点击单位查看其任务、提交、佐证材料和督办记录。${label(ESCALATION, 'escalated')}及以上的单位请重点跟进。`), unitArea));
 }

@@ -1,0 +1,36 @@
+import { sqlPathUnder, visibleRound, type Viewer } from '../access/visibility';
+import { shanghaiDate } from '../domain/time';
+import { Prisma, type Db } from '../src/db';
+
+/** The longest run of days the series covers; a round longer than this shows its last days. */
+const MAX_DAYS = 400;
+
+/**
+ * Completion over the round's life, for the caller's subtree: for each day from launch to today
+ * (or the round's end), how many of its tasks had been submitted at least once and how many
+ * accepted by the end of that day (Asia/Shanghai), out of the tasks issued in scope.
+ */
+export async function roundProgress(db: Db, viewer: Viewer, roundId: string, now = Date.now()) {
+  const round = await visibleRound(db, viewer, roundId);
+  const end = Math.min(now, (round.closedAt ?? round.closesAt).getTime());
+  const from = shanghaiDate(Math.max(round.launchedAt.getTime(), end - (MAX_DAYS - 1) * 86_400_000));
+  const to = shanghaiDate(Math.max(end, round.launchedAt.getTime()));
+  const path = viewer.office!.path;
+  const [total] = await db.$queryRaw<{ tasks: number }[]>(Prisma.sql`
+    SELECT count(*)::int AS tasks FROM tasks t JOIN units u ON u.id = t.unit_id JOIN offices o ON o.id = u.office_id
+    WHERE t.round_id = ${round.id}::uuid AND ${sqlPathUnder(path, 'o')}`);
+  const days = await db.$queryRaw<{ date: string; submitted: number; accepted: number }[]>(Prisma.sql`
+    WITH firsts AS (
+      SELECT s.task_id,
+             (min(s.submitted_at) AT TIME ZONE 'Asia/Shanghai')::date AS submitted_on,
+             (min(s.reviewed_at) FILTER (WHERE s.status = 'accepted') AT TIME ZONE 'Asia/Shanghai')::date AS accepted_on
+      FROM submissions s JOIN tasks t ON t.id = s.task_id JOIN units u ON u.id = t.unit_id JOIN offices o ON o.id = u.office_id
+      WHERE t.round_id = ${round.id}::uuid AND ${sqlPathUnder(path, 'o')}
+      GROUP BY s.task_id
+    ), days AS (SELECT generate_series(${from}::date, ${to}::date, interval '1 day')::date AS day)
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
+           (SELECT count(*) FROM firsts f WHERE f.submitted_on <= d.day)::int AS submitted,
+           (SELECT count(*) FROM firsts f WHERE f.accepted_on <= d.day)::int AS accepted
+    FROM days d ORDER BY d.day`);
+  return { roundId: round.id, tasks: total.tasks, days };
+}
