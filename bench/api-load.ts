@@ -21,6 +21,7 @@ import { UNIT_KINDS } from '../domain/vocabulary';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs, startApp, type RunningApp } from './lib/app';
 import { machine } from './lib/machine';
+import { ProcSampler } from './lib/proc';
 
 const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--json]';
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -183,13 +184,16 @@ export async function main(argv: string[]): Promise<number> {
       title: '基准：运行中的接口', period: '2026Q4', unitCodes, tasks: templateCodes.map((templateCode) => ({ templateCode })), closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
     });
     const roundUrl = `${baseUrl}/api/v1/rounds/${launched.id}`;
-    const reads: Array<{ name: string; path: string; issuedBefore: number; issuedAfter: number; secondsSinceLaunch: number } & Awaited<ReturnType<typeof measureGet>>> = [];
+    const reads: Array<{ name: string; path: string; issuedBefore: number; issuedAfter: number; secondsSinceLaunch: number; appCpuSeconds: number } & Awaited<ReturnType<typeof measureGet>>> = [];
     for (const s of [{ name: 'GET /rounds/{id}', path: '' }, { name: 'GET /rounds/{id}/board?limit=50', path: '/board?limit=50' }]) {
       const issuedBefore = await issuedCount(office, launched.id);
       const secondsSinceLaunch = seconds(performance.now() - launchedAt);
+      const sampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+      sampler.start();
       const r = await measureGet(`${roundUrl}${s.path}`, officeToken, duration, connections);
+      const appCpuSeconds = sampler.stop().app.cpuSeconds;
       const issuedAfter = await issuedCount(office, launched.id);
-      reads.push({ name: s.name, path: s.path, issuedBefore, issuedAfter, secondsSinceLaunch, ...r });
+      reads.push({ name: s.name, path: s.path, issuedBefore, issuedAfter, secondsSinceLaunch, ...r, appCpuSeconds });
       log(`${s.name} while issuing (${issuedBefore} -> ${issuedAfter} of ${total} tasks): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.non2xx} non-2xx, ${r.errors} errors`);
     }
     let issued = 0;
@@ -204,7 +208,9 @@ export async function main(argv: string[]): Promise<number> {
 
     // Phase 2: submissions and reviews at the rate the API takes.
     const all = await roundTasks(office, launched.id);
-    const writes = await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency);
+    const writeSampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+    writeSampler.start();
+    const writes = { ...(await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency)), appCpuSeconds: writeSampler.stop().app.cpuSeconds };
     log(`submissions+reviews: ${writes.opsPerSecond} ops/s (${writes.submissionsPerSecond} submissions/s, ${writes.reviewsPerSecond} reviews/s), p50 ${writes.all.p50Ms} ms, p99 ${writes.all.p99Ms} ms; non-2xx ${JSON.stringify(writes.non2xx)}, ${writes.errors} errors`);
     if (writes.samples.length) log(`first failures: ${writes.samples.join(' | ')}`);
 
@@ -225,10 +231,10 @@ export async function main(argv: string[]): Promise<number> {
         `api-load: ${units} units x ${tasks} tasks = ${total} tasks, 1 run, ${report.date}`,
         `machine: ${before.cpus} CPUs (${before.cpuModel}), ${before.memTotal}, node ${before.node}; load average before ${before.loadAverage.join(' ')}, after ${report.loadAverageAfter.join(' ')}`,
         `every task issued ${issuedSeconds} s after launch`,
-        ...reads.map((r) => `${r.name} (${connections} connections, ${duration} s, issued ${r.issuedBefore} -> ${r.issuedAfter}): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}   [target p99 <= 100 ms]`),
+        ...reads.map((r) => `${r.name} (${connections} connections, ${duration} s, issued ${r.issuedBefore} -> ${r.issuedAfter}): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s   [target p99 <= 100 ms]`),
         `submissions + reviews (${concurrency} callers, ${writes.seconds} s): ${writes.opsPerSecond} ops/s = ${writes.submissionsPerSecond} submissions/s + ${writes.reviewsPerSecond} reviews/s   [target >= 300/s]`,
         `  submissions: p50 ${writes.submissions.p50Ms} ms, p99 ${writes.submissions.p99Ms} ms; reviews: p50 ${writes.reviews.p50Ms} ms, p99 ${writes.reviews.p99Ms} ms; all: p99 ${writes.all.p99Ms} ms   [target p99 <= 150 ms]`,
-        `  non-2xx ${JSON.stringify(writes.non2xx)}, errors ${writes.errors}`,
+        `  non-2xx ${JSON.stringify(writes.non2xx)}, errors ${writes.errors}, app CPU ${writes.appCpuSeconds} s`,
       ];
       console.log(lines.join('\n'));
     }
