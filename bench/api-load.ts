@@ -206,6 +206,16 @@ export async function main(argv: string[]): Promise<number> {
     const issuedSeconds = seconds(performance.now() - launchedAt);
     log(`all ${total} tasks issued ${issuedSeconds} s after launch`);
 
+    // The same reads once the round has issued, as the baseline to compare the figures above with.
+    const readsAfterIssuing: Array<{ name: string; appCpuSeconds: number } & Awaited<ReturnType<typeof measureGet>>> = [];
+    for (const s of [{ name: 'GET /rounds/{id}', path: '' }, { name: 'GET /rounds/{id}/board?limit=50', path: '/board?limit=50' }]) {
+      const sampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+      sampler.start();
+      const r = await measureGet(`${roundUrl}${s.path}`, officeToken, duration, connections);
+      readsAfterIssuing.push({ name: s.name, ...r, appCpuSeconds: sampler.stop().app.cpuSeconds });
+      log(`${s.name} after issuing: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.non2xx} non-2xx, ${r.errors} errors`);
+    }
+
     // Phase 2: submissions and reviews at the rate the API takes.
     const all = await roundTasks(office, launched.id);
     const writeSampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
@@ -222,6 +232,7 @@ export async function main(argv: string[]): Promise<number> {
       machine: before, loadAverageAtLaunch: loadAtLaunch, loadAverageAfter: machine().loadAverage,
       issuedSeconds,
       reads,
+      readsAfterIssuing,
       writes,
       targets: { writesOpsPerSecond: 300, writesP99Ms: 150, readsP99Ms: 100 },
     };
@@ -232,6 +243,7 @@ export async function main(argv: string[]): Promise<number> {
         `machine: ${before.cpus} CPUs (${before.cpuModel}), ${before.memTotal}, node ${before.node}; load average before ${before.loadAverage.join(' ')}, after ${report.loadAverageAfter.join(' ')}`,
         `every task issued ${issuedSeconds} s after launch`,
         ...reads.map((r) => `${r.name} (${connections} connections, ${duration} s, issued ${r.issuedBefore} -> ${r.issuedAfter}): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s   [target p99 <= 100 ms]`),
+        ...readsAfterIssuing.map((r) => `${r.name} after issuing (baseline): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s`),
         `submissions + reviews (${concurrency} callers, ${writes.seconds} s): ${writes.opsPerSecond} ops/s = ${writes.submissionsPerSecond} submissions/s + ${writes.reviewsPerSecond} reviews/s   [target >= 300/s]`,
         `  submissions: p50 ${writes.submissions.p50Ms} ms, p99 ${writes.submissions.p99Ms} ms; reviews: p50 ${writes.reviews.p50Ms} ms, p99 ${writes.reviews.p99Ms} ms; all: p99 ${writes.all.p99Ms} ms   [target p99 <= 150 ms]`,
         `  non-2xx ${JSON.stringify(writes.non2xx)}, errors ${writes.errors}, app CPU ${writes.appCpuSeconds} s`,
