@@ -1,4 +1,5 @@
 // `npm run bench -- [name] [options]`: runs one benchmark from bench/ (default issue-round).
+import { main as apiLoad } from '../bench/api-load';
 import { main as board } from '../bench/board';
 import { main as evidence } from '../bench/evidence';
 import { main as directoryImport } from '../bench/import';
@@ -6,7 +7,7 @@ import { main as issueRound } from '../bench/issue-round';
 import { main as massDeadline } from '../bench/mass-deadline';
 import { main as national } from '../bench/national';
 
-const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, national };
+const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, national, 'api-load': apiLoad };
 
 const argv = process.argv.slice(2);
 const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : 'issue-round';

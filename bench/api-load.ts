@@ -1,0 +1,258 @@
+/**
+ * The API while a round runs: a round of U units x T tasks is launched through the HTTP API on a
+ * fresh local stack and, while its tasks are being issued, autocannon measures GET /rounds/{id} and
+ * GET /rounds/{id}/board?limit=50. Once every task is issued, units submit (POST
+ * /tasks/{id}/submissions with an Idempotency-Key and evidence of every kind the template requires)
+ * and the office accepts each submission with a score (POST /submissions/{id}/review), from a
+ * bounded number of concurrent callers, for S seconds.
+ *
+ *   npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--json]
+ *
+ * Targets it is read against (stated, not asserted): submissions and reviews >= 300/s with
+ * p99 <= 150 ms; GET /rounds/{id} and the board p99 <= 100 ms.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { startLocalStack, type LocalStack } from '../scripts/stack';
+import { freePort } from '../scripts/stack/ports';
+import { UNIT_KINDS } from '../domain/vocabulary';
+import { Api, eachLimited, sleep } from './lib/api';
+import { ROOT, runTs, startApp, type RunningApp } from './lib/app';
+import { machine } from './lib/machine';
+import { ProcSampler } from './lib/proc';
+
+const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--json]';
+const log = (message: string) => console.error(`[bench] ${message}`);
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+interface Task { id: string; unitCode: string; code: string; evidenceRequired: string[] }
+
+/** Evidence of every required kind; kinds other than the written summary point at a page. */
+function evidenceFor(kinds: string[]) {
+  return kinds.map((kind) => (kind === 'summary' ? { kind, title: '工作总结' } : { kind, title: `证明材料（${kind}）`, uri: `https://example.org/evidence/${kind}` }));
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return round1(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+}
+
+function summarise(latencies: number[]) {
+  const s = [...latencies].sort((a, b) => a - b);
+  return { p50Ms: percentile(s, 50), p90Ms: percentile(s, 90), p99Ms: percentile(s, 99), maxMs: round1(s[s.length - 1] ?? 0) };
+}
+
+async function issuedCount(api: Api, roundId: string): Promise<number> {
+  return (await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${roundId}`)).counts.issued;
+}
+
+/** autocannon against one GET for `duration` seconds; non-2xx answers are counted, not thrown. */
+async function measureGet(url: string, token: string, duration: number, connections: number) {
+  const r = await autocannon({ url, duration, connections, headers: { authorization: `Bearer ${token}` } });
+  return {
+    requests: r.requests.total, rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p90Ms: r.latency.p90, p99Ms: r.latency.p99, maxMs: r.latency.max,
+    non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
+  };
+}
+
+/** One timed JSON request; returns the status, the parsed body and the latency in ms. */
+async function timed<T>(url: string, token: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; ms: number }> {
+  const t0 = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  const ms = performance.now() - t0;
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed as T, ms };
+}
+
+/** Every task of the round, interleaved across units (task 1 of every unit, then task 2, ...) so concurrent callers hit different unit workflows. */
+async function roundTasks(api: Api, roundId: string): Promise<Task[]> {
+  const all: Task[] = [];
+  for (let offset = 0; ; offset += 5000) {
+    const page = await api.get<Task[]>(`/api/v1/rounds/${roundId}/tasks?limit=5000&offset=${offset}`);
+    all.push(...page);
+    if (page.length < 5000) break;
+  }
+  const byUnit = new Map<string, Task[]>();
+  for (const t of all) (byUnit.get(t.unitCode) ?? byUnit.set(t.unitCode, []).get(t.unitCode)!).push(t);
+  const lists = [...byUnit.values()].map((ts) => ts.sort((a, b) => a.code.localeCompare(b.code)));
+  const out: Task[] = [];
+  for (let i = 0; out.length < all.length; i++) for (const ts of lists) if (i < ts.length) out.push(ts[i]);
+  return out;
+}
+
+/** Submissions then reviews, `concurrency` callers, until `duration` seconds have passed or the tasks run out. */
+async function submitAndReview(baseUrl: string, officeToken: string, unitTokens: Map<string, string>, tasks: Task[], duration: number, concurrency: number) {
+  const submitMs: number[] = [];
+  const reviewMs: number[] = [];
+  const non2xx = { submissions: {} as Record<string, number>, reviews: {} as Record<string, number> };
+  const samples: string[] = [];
+  const count = (o: Record<string, number>, status: number, body: unknown) => {
+    o[status] = (o[status] ?? 0) + 1;
+    if (samples.length < 5) samples.push(`${status} ${JSON.stringify(body).slice(0, 300)}`);
+  };
+  let errors = 0;
+  let next = 0;
+  const t0 = performance.now();
+  const deadline = t0 + duration * 1000;
+  const lane = async () => {
+    while (performance.now() < deadline && next < tasks.length) {
+      const task = tasks[next++];
+      try {
+        const s = await timed<{ submissionId: string }>(`${baseUrl}/api/v1/tasks/${task.id}/submissions`, unitTokens.get(task.unitCode)!, { summary: `已按要求完成「${task.code}」。`, evidence: evidenceFor(task.evidenceRequired) }, { 'idempotency-key': randomUUID() });
+        submitMs.push(s.ms);
+        if (s.status !== 201) {
+          count(non2xx.submissions, s.status, s.body);
+          continue;
+        }
+        const r = await timed(`${baseUrl}/api/v1/submissions/${s.body.submissionId}/review`, officeToken, { decision: 'accept', score: 80 + (next % 20), comment: '材料齐全' });
+        reviewMs.push(r.ms);
+        if (r.status < 200 || r.status > 299) count(non2xx.reviews, r.status, r.body);
+      } catch (e) {
+        errors++;
+        if (samples.length < 5) samples.push((e as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const elapsed = (performance.now() - t0) / 1000;
+  const ops = submitMs.length + reviewMs.length;
+  return {
+    seconds: round1(elapsed), concurrency, tasksAvailable: tasks.length, exhausted: next >= tasks.length,
+    opsPerSecond: round1(ops / elapsed), submissionsPerSecond: round1(submitMs.length / elapsed), reviewsPerSecond: round1(reviewMs.length / elapsed),
+    submissions: { count: submitMs.length, ...summarise(submitMs) },
+    reviews: { count: reviewMs.length, ...summarise(reviewMs) },
+    all: { count: ops, ...summarise([...submitMs, ...reviewMs]) },
+    non2xx, errors, samples,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '16' }, timeout: { type: 'string', default: '900' },
+      json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [units, tasks, duration, connections, concurrency, timeout] = [values.units, values.tasks, values.duration, values.connections, values.concurrency, values.timeout].map(Number);
+  if (![units, tasks, duration, connections, concurrency, timeout].every((n) => Number.isInteger(n) && n > 0) || tasks > 200) throw new Error(USAGE);
+
+  const before = machine();
+  const dataDir = path.join(ROOT, '.data', 'bench-api-load');
+  let stack: LocalStack | undefined;
+  let app: RunningApp | undefined;
+  try {
+    stack = await startLocalStack({ dataDir, persistent: false, log: (m) => console.error(`[stack] ${m}`) });
+    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn' };
+    const officeToken = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准测试办公室', '--label', 'bench'], { ...process.env, DATABASE_URL: stack.databaseUrl })).trim().split('\n').pop()!;
+    const port = await freePort();
+    app = await startApp({ port, env, logFile: path.join(dataDir, 'app.log') });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const office = new Api(baseUrl, officeToken);
+
+    // Directory: templates (every third also asks for data), units, one token per unit.
+    const setUpStarted = Date.now();
+    const templateCodes = Array.from({ length: tasks }, (_, i) => `bench-t${String(i + 1).padStart(3, '0')}`);
+    await eachLimited(templateCodes, 4, async (code, i) => {
+      await office.post('/api/v1/task-templates', { code, category: '基准', title: `基准任务 ${i + 1}`, evidence: i % 3 === 0 ? ['summary', 'data'] : ['summary'], weight: 1 + (i % 10), dueWorkingDays: 5 + (i % 20) });
+    });
+    const unitCodes = Array.from({ length: units }, (_, i) => `bench-u${String(i + 1).padStart(5, '0')}`);
+    await eachLimited(unitCodes, 8, async (code, i) => void (await office.post('/api/v1/units', { code, name: `基准单位 ${i + 1}`, kind: UNIT_KINDS[i % UNIT_KINDS.length], officeCode: 'bench' })));
+    const unitTokens = new Map<string, string>();
+    await eachLimited(unitCodes, 8, async (code) => void unitTokens.set(code, (await office.post<{ token: string }>('/api/v1/tokens', { kind: 'unit', code })).body.token));
+    log(`created ${units} units (with tokens) and ${tasks} templates in ${seconds(Date.now() - setUpStarted)} s`);
+
+    // Phase 1: reads while the round issues.
+    const total = units * tasks;
+    const loadAtLaunch = machine().loadAverage;
+    const launchedAt = performance.now();
+    const { body: launched } = await office.post<{ id: string }>('/api/v1/rounds', {
+      title: '基准：运行中的接口', period: '2026Q4', unitCodes, tasks: templateCodes.map((templateCode) => ({ templateCode })), closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+    });
+    const roundUrl = `${baseUrl}/api/v1/rounds/${launched.id}`;
+    const reads: Array<{ name: string; path: string; issuedBefore: number; issuedAfter: number; secondsSinceLaunch: number; appCpuSeconds: number } & Awaited<ReturnType<typeof measureGet>>> = [];
+    for (const s of [{ name: 'GET /rounds/{id}', path: '' }, { name: 'GET /rounds/{id}/board?limit=50', path: '/board?limit=50' }]) {
+      const issuedBefore = await issuedCount(office, launched.id);
+      const secondsSinceLaunch = seconds(performance.now() - launchedAt);
+      const sampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+      sampler.start();
+      const r = await measureGet(`${roundUrl}${s.path}`, officeToken, duration, connections);
+      const appCpuSeconds = sampler.stop().app.cpuSeconds;
+      const issuedAfter = await issuedCount(office, launched.id);
+      reads.push({ name: s.name, path: s.path, issuedBefore, issuedAfter, secondsSinceLaunch, ...r, appCpuSeconds });
+      log(`${s.name} while issuing (${issuedBefore} -> ${issuedAfter} of ${total} tasks): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.non2xx} non-2xx, ${r.errors} errors`);
+    }
+    let issued = 0;
+    for (;;) {
+      issued = await issuedCount(office, launched.id);
+      if (issued >= total) break;
+      if (performance.now() - launchedAt > timeout * 1000) throw new Error(`only ${issued} of ${total} tasks issued after ${timeout} s`);
+      await sleep(1000);
+    }
+    const issuedSeconds = seconds(performance.now() - launchedAt);
+    log(`all ${total} tasks issued ${issuedSeconds} s after launch`);
+
+    // The same reads once the round has issued, as the baseline to compare the figures above with.
+    const readsAfterIssuing: Array<{ name: string; appCpuSeconds: number } & Awaited<ReturnType<typeof measureGet>>> = [];
+    for (const s of [{ name: 'GET /rounds/{id}', path: '' }, { name: 'GET /rounds/{id}/board?limit=50', path: '/board?limit=50' }]) {
+      const sampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+      sampler.start();
+      const r = await measureGet(`${roundUrl}${s.path}`, officeToken, duration, connections);
+      readsAfterIssuing.push({ name: s.name, ...r, appCpuSeconds: sampler.stop().app.cpuSeconds });
+      log(`${s.name} after issuing: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.non2xx} non-2xx, ${r.errors} errors`);
+    }
+
+    // Phase 2: submissions and reviews at the rate the API takes.
+    const all = await roundTasks(office, launched.id);
+    const writeSampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+    writeSampler.start();
+    const writes = { ...(await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency)), appCpuSeconds: writeSampler.stop().app.cpuSeconds };
+    log(`submissions+reviews: ${writes.opsPerSecond} ops/s (${writes.submissionsPerSecond} submissions/s, ${writes.reviewsPerSecond} reviews/s), p50 ${writes.all.p50Ms} ms, p99 ${writes.all.p99Ms} ms; non-2xx ${JSON.stringify(writes.non2xx)}, ${writes.errors} errors`);
+    if (writes.samples.length) log(`first failures: ${writes.samples.join(' | ')}`);
+
+    const report = {
+      benchmark: 'api-load',
+      command: `npm run bench -- api-load ${argv.join(' ')}`.trim(),
+      date: new Date().toISOString(),
+      units, tasks, totalTasks: total, runs: 1, durationSeconds: duration, readConnections: connections,
+      machine: before, loadAverageAtLaunch: loadAtLaunch, loadAverageAfter: machine().loadAverage,
+      issuedSeconds,
+      reads,
+      readsAfterIssuing,
+      writes,
+      targets: { writesOpsPerSecond: 300, writesP99Ms: 150, readsP99Ms: 100 },
+    };
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      const lines = [
+        `api-load: ${units} units x ${tasks} tasks = ${total} tasks, 1 run, ${report.date}`,
+        `machine: ${before.cpus} CPUs (${before.cpuModel}), ${before.memTotal}, node ${before.node}; load average before ${before.loadAverage.join(' ')}, after ${report.loadAverageAfter.join(' ')}`,
+        `every task issued ${issuedSeconds} s after launch`,
+        ...reads.map((r) => `${r.name} (${connections} connections, ${duration} s, issued ${r.issuedBefore} -> ${r.issuedAfter}): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s   [target p99 <= 100 ms]`),
+        ...readsAfterIssuing.map((r) => `${r.name} after issuing (baseline): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s`),
+        `submissions + reviews (${concurrency} callers, ${writes.seconds} s): ${writes.opsPerSecond} ops/s = ${writes.submissionsPerSecond} submissions/s + ${writes.reviewsPerSecond} reviews/s   [target >= 300/s]`,
+        `  submissions: p50 ${writes.submissions.p50Ms} ms, p99 ${writes.submissions.p99Ms} ms; reviews: p50 ${writes.reviews.p50Ms} ms, p99 ${writes.reviews.p99Ms} ms; all: p99 ${writes.all.p99Ms} ms   [target p99 <= 150 ms]`,
+        `  non-2xx ${JSON.stringify(writes.non2xx)}, errors ${writes.errors}, app CPU ${writes.appCpuSeconds} s`,
+      ];
+      console.log(lines.join('\n'));
+    }
+    return 0;
+  } finally {
+    await app?.stop().catch((e: Error) => log(`stopping the app: ${e.message}`));
+    await stack?.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
+  }
+}
