@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../domain/time';
 import { createOffice, createTaskTemplate, createUnitWithToken, mintToken, root } from './support/fixtures';
 import { api, expectProblem, expectStatus } from './support/http';
 import { getRound, launchRound, waitUntilIssued } from './support/rounds';
@@ -5,8 +6,6 @@ import { myTask, submitAndAccept, submitTask } from './support/tasks';
 
 // Completion over a round's life: per day, the tasks of the caller's subtree submitted and accepted by then.
 interface Progress { roundId: string; tasks: number; days: Array<{ date: string; submitted: number; accepted: number }> }
-
-const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 
 test('when units of a city and of a county below it submit and get accepted, then each office reads its own subtree\'s completion day by day, and no one else reads it', async () => {
   const city = await createOffice(root(), 'city');
@@ -25,7 +24,7 @@ test('when units of a city and of a county below it submit and get accepted, the
   const round = await getRound(city.api, roundId);
   const cityView: Progress = expectStatus(await city.api.get(`/rounds/${roundId}/progress`), 200);
   expect(cityView.tasks).toBe(3);
-  expect(cityView.days[0].date).toBe(shanghaiDate(round.launchedAt));
+  expect(cityView.days[0].date).toBe(shanghaiDate(new Date(round.launchedAt)));
   expect(cityView.days.at(-1)).toMatchObject({ submitted: 3, accepted: 2 });
   // Cumulative: no day has more than the next.
   for (let i = 1; i < cityView.days.length; i++) {

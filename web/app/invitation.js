@@ -1,9 +1,7 @@
 // A person invited by an office admin sets their password through the one-time link.
 import { ApiError, post } from './api.js';
 import { field, h } from './dom.js';
-import { errorBox } from './ui.js';
-
-const alert = (text) => h('div', { class: 'alert alert-error', role: 'alert' }, text);
+import { errorBox, errorText } from './ui.js';
 
 export async function invitationPage({ params: [token], accepted }) {
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: '10' });
@@ -12,14 +10,14 @@ export async function invitationPage({ params: [token], accepted }) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, '设置密码');
   const form = h('form', { class: 'card signin-card', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    if (password.value.length < 10) return void (message.replaceChildren(alert('密码至少 10 位。')), password.focus());
-    if (password.value !== again.value) return void (message.replaceChildren(alert('两次输入的密码不一致。')), again.focus());
+    if (password.value.length < 10) return void (message.replaceChildren(errorText('密码至少 10 位。')), password.focus());
+    if (password.value !== again.value) return void (message.replaceChildren(errorText('两次输入的密码不一致。')), again.focus());
     submit.disabled = true;
     try {
       await post(`/auth/invitations/${encodeURIComponent(token)}`, { password: password.value });
       accepted('密码已设置，请用新密码登录。');
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 410)) message.replaceChildren(alert('邀请链接无效、已使用或已过期，请联系管理员重新邀请。'));
+      if (err instanceof ApiError && (err.status === 404 || err.status === 410)) message.replaceChildren(errorText('邀请链接无效、已使用或已过期，请联系管理员重新邀请。'));
       else message.replaceChildren(errorBox(err, () => '密码'));
       submit.disabled = false;
       password.focus();

@@ -2,9 +2,7 @@
 // programs' tokens can still be pasted. GET /me then says who it is, and the app routes by role.
 import { ApiError, currentPrincipal, session, signInWithPassword } from './api.js';
 import { h, field } from './dom.js';
-import { errorBox, successBox } from './ui.js';
-
-const alert = (text) => h('div', { class: 'alert alert-error', role: 'alert' }, text);
+import { errorBox, errorText, successBox } from './ui.js';
 
 /** What the server offers: password sign-in and/or single sign-on (GET /auth/options). */
 async function options() {
@@ -29,7 +27,7 @@ function passwordForm(signedIn, message) {
   return h('form', { class: 'signin-form', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     if (!username.value.trim() || !password.value) {
-      message.replaceChildren(alert('请输入用户名和密码。'));
+      message.replaceChildren(errorText('请输入用户名和密码。'));
       (username.value.trim() ? password : username).focus();
       return;
     }
@@ -39,8 +37,8 @@ function passwordForm(signedIn, message) {
       signedIn(await currentPrincipal());
     } catch (err) {
       password.value = '';
-      if (err instanceof ApiError && err.status === 401) message.replaceChildren(alert('用户名或密码错误。'));
-      else if (err instanceof ApiError && err.status === 429) message.replaceChildren(alert(`登录失败次数过多，请 ${waitText(err.retryAfter)}后再试。`));
+      if (err instanceof ApiError && err.status === 401) message.replaceChildren(errorText('用户名或密码错误。'));
+      else if (err instanceof ApiError && err.status === 429) message.replaceChildren(errorText(`登录失败次数过多，请 ${waitText(err.retryAfter)}后再试。`));
       else message.replaceChildren(errorBox(err));
       submit.disabled = false;
       password.focus();
@@ -60,7 +58,7 @@ function tokenForm(signedIn, message) {
       e.preventDefault();
       const value = token.value.trim();
       if (!value) {
-        message.replaceChildren(alert('请粘贴访问令牌。'));
+        message.replaceChildren(errorText('请粘贴访问令牌。'));
         token.focus();
         return;
       }
@@ -72,7 +70,7 @@ function tokenForm(signedIn, message) {
         signedIn(me);
       } catch (err) {
         session.clear();
-        message.replaceChildren(err instanceof ApiError && err.status === 401 ? alert('令牌无效、已过期或已被吊销，请向上级产改办确认。') : errorBox(err));
+        message.replaceChildren(err instanceof ApiError && err.status === 401 ? errorText('令牌无效、已过期或已被吊销，请向上级产改办确认。') : errorBox(err));
         submit.disabled = false;
         token.focus();
       }
@@ -86,7 +84,7 @@ export async function signInPage({ notice, signedIn }) {
   const failed = new URLSearchParams(location.search).get('signin');
   const message = h('div', { class: 'form-message' },
     notice?.warn ? h('div', { class: 'alert alert-warn', role: 'alert' }, notice.warn) : notice ? successBox(notice) : null,
-    failed ? alert(failed === 'unknown' ? '统一身份认证已通过，但本系统没有您的账号或账号已停用，请联系本单位管理员。' : '统一身份认证未能完成，请重试。') : null);
+    failed ? errorText(failed === 'unknown' ? '统一身份认证已通过，但本系统没有您的账号或账号已停用，请联系本单位管理员。' : '统一身份认证未能完成，请重试。') : null);
   if (failed) history.replaceState(null, '', `${location.pathname}${location.hash}`);
   const card = h('div', { class: 'card signin-card' },
     h('h1', { tabindex: '-1' }, '登录'),

@@ -13,6 +13,9 @@ export function errorBox(err, fieldName) {
 
 export const successBox = (text) => h('div', { class: 'alert alert-success', role: 'status' }, text);
 
+/** A one-line error a page words itself (a form check, a refusal it explains), announced like errorBox. */
+export const errorText = (text) => h('div', { class: 'alert alert-error', role: 'alert' }, text);
+
 export const badge = (tone, text) => h('span', { class: `badge badge-${tone}` }, text);
 
 const SEGMENTS = [
