@@ -109,6 +109,15 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     if (task.status === 'accepted' || task.status === 'waived') throw fail(ErrorType.TaskState, `task is already ${task.status}`, { status: task.status });
   }
 
+  /**
+   * The activities a write records itself with. Units whose first write came after writes became local
+   * activities run them beside the workflow task (one workflow task per write instead of two plus an
+   * activity task); histories from before replay the regular activities they recorded.
+   */
+  function writer() {
+    return patched('writes-as-local-activity') ? local : acts;
+  }
+
   /** Runs a write once the task list exists and no other write is in flight, re-checking state inside. */
   async function write<T>(taskId: string, check: (task: PlannedTask) => void, apply: (task: PlannedTask) => Promise<T>): Promise<T> {
     await condition(() => issued || outcome !== null);
@@ -135,7 +144,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     submitTaskUpdate,
     (req) =>
       write(req.taskId, (t) => checkSubmittable(t, req.evidence.map((e) => e.kind)), async (task) => {
-        const { submissionId } = await acts.recordSubmission({ ...req, roundId, unitCode, at: Date.now() });
+        const { submissionId } = await writer().recordSubmission({ ...req, roundId, unitCode, at: Date.now() });
         Object.assign(task, { status: 'submitted', steps: [], pendingSubmissionId: submissionId });
         return { submissionId, taskStatus: task.status };
       }),
@@ -151,7 +160,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     reviewSubmissionUpdate,
     (req) =>
       write(req.taskId, (t) => checkReviewable(t, req.submissionId), async (task) => {
-        const result = await acts.recordReview({ ...req, roundId, unitCode, at: Date.now() });
+        const result = await writer().recordReview({ ...req, roundId, unitCode, at: Date.now() });
         Object.assign(task, result.plan ?? {}, { status: result.taskStatus, pendingSubmissionId: null });
         return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
       }),
@@ -167,7 +176,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     extendTaskUpdate,
     (req) =>
       write(req.taskId, checkChangeable, async (task) => {
-        const result = await acts.extendTask({ ...req, roundId, unitCode, at: Date.now() });
+        const result = await writer().extendTask({ ...req, roundId, unitCode, at: Date.now() });
         Object.assign(task, result);
         return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
       }),
@@ -183,7 +192,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     waiveTaskUpdate,
     (req) =>
       write(req.taskId, checkChangeable, async (task) => {
-        await acts.waiveTask({ ...req, roundId, unitCode, at: Date.now() });
+        await writer().waiveTask({ ...req, roundId, unitCode, at: Date.now() });
         Object.assign(task, { status: 'waived', steps: [], pendingSubmissionId: null });
         return { taskId: task.taskId, taskStatus: task.status, dueAt: task.dueAt };
       }),
