@@ -6,7 +6,15 @@
  * and the office accepts each submission with a score (POST /submissions/{id}/review), from a
  * bounded number of concurrent callers, for S seconds.
  *
- *   npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--json]
+ *   npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--cluster] [--json]
+ *
+ * With --cluster the stack is the deployment's shape (scripts/stack/cluster.ts): the real Temporal server on
+ * PostgreSQL, two worker processes and one API process; without it, the dev server and one process for both.
+ *
+ * The ceiling of the writes, measured on the same Temporal server in the same run once the writes are done: the
+ * same number of callers sending the simplest possible update (a counter, no activity, no database) to running
+ * workflows of a trivial type through a worker in this process. Each submission and each review is one update
+ * on a unit's workflow, so the ratio says how much of what the server can take the product's writes get.
  *
  * Targets it is read against (stated, not asserted): submissions and reviews >= 300/s with
  * p99 <= 150 ms; GET /rounds/{id} and the board p99 <= 100 ms.
@@ -14,16 +22,20 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
-import { startLocalStack, type LocalStack } from '../scripts/stack';
+import { startLocalStack } from '../scripts/stack';
+import { appProcess, startAppProcess, startClusterStack, stopPid } from '../scripts/stack/cluster';
 import { freePort } from '../scripts/stack/ports';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { Api, eachLimited, sleep } from './lib/api';
-import { ROOT, runTs, startApp, type RunningApp } from './lib/app';
+import { ROOT, runTs, startApp } from './lib/app';
 import { machine } from './lib/machine';
+import { touchUpdate } from './lib/ceilingWorkflow';
 import { ProcSampler } from './lib/proc';
 
-const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--json]';
+const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--cluster] [--json]';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -135,13 +147,86 @@ async function submitAndReview(baseUrl: string, officeToken: string, unitTokens:
   };
 }
 
+/**
+ * Updates per second the Temporal server takes when the update does nothing: `workflows` running workflows of a
+ * trivial type on a task queue of their own, served by a worker in this process, `concurrency` callers for
+ * `duration` seconds.
+ */
+async function updateCeiling(address: string, workflows: number, concurrency: number, duration: number) {
+  const taskQueue = `ceiling-updates-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('./lib/ceilingWorkflow'), maxConcurrentWorkflowTaskExecutions: 64 });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  try {
+    const handles: WorkflowHandle[] = [];
+    for (let i = 0; i < workflows; i++) handles.push(await client.workflow.start('ceilingUpdates', { taskQueue, workflowId: `${taskQueue}-${i}` }));
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    const deadline = t0 + duration * 1000;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        await handles[next++ % handles.length].executeUpdate(touchUpdate);
+        latencies.push(performance.now() - t);
+      }
+    }));
+    const elapsed = (performance.now() - t0) / 1000;
+    await Promise.all(handles.map((h) => h.terminate('ceiling measured').catch(() => undefined)));
+    return { updatesPerSecond: round1(latencies.length / elapsed), workflows, concurrency, seconds: round1(elapsed), ...summarise(latencies) };
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await nativeConnection.close();
+  }
+}
+
+/** The app on the chosen stack: one process on the dev server, or two workers and one API on the cluster stack. */
+async function startStack(cluster: boolean, dataDir: string) {
+  const stackLog = (m: string) => console.error(`[stack] ${m}`);
+  const port = await freePort();
+  if (!cluster) {
+    const stack = await startLocalStack({ dataDir, persistent: false, log: stackLog });
+    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn' };
+    const app = await startApp({ port, env, logFile: path.join(dataDir, 'app.log') });
+    return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, port, apiPid: app.pid, shape: 'dev server, one process for worker and API', stop: async () => {
+      await app.stop().catch((e: Error) => log(`stopping the app: ${e.message}`));
+      await stack.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
+    } };
+  }
+  const stack = await startClusterStack({ dataDir, persistent: false, ui: false, log: stackLog });
+  const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(dataDir, 'files') };
+  const pids = [1, 2].map((i) => startAppProcess(appProcess('worker', env, path.join(dataDir, `worker-${i}.log`))));
+  const apiPid = startAppProcess(appProcess('api', env, path.join(dataDir, 'api.log')));
+  const stop = async () => {
+    await Promise.all([...pids, apiPid].map((pid) => stopPid(pid, 20_000)));
+    await stack.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
+  };
+  try {
+    const deadline = Date.now() + 180_000;
+    while (!(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error('the API is not ready');
+      await sleep(300);
+    }
+    await sleep(5000); // the workers bundle their workflows on start
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port, apiPid, shape: 'real Temporal server on PostgreSQL, two worker processes, one API process', stop };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '16' }, timeout: { type: 'string', default: '900' },
-      json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false }, cluster: { type: 'boolean', default: false },
+      'ceiling-workflows': { type: 'string', default: '200' },
     },
   });
   if (values.help) {
@@ -152,15 +237,13 @@ export async function main(argv: string[]): Promise<number> {
   if (![units, tasks, duration, connections, concurrency, timeout].every((n) => Number.isInteger(n) && n > 0) || tasks > 200) throw new Error(USAGE);
 
   const before = machine();
-  const dataDir = path.join(ROOT, '.data', 'bench-api-load');
-  let stack: LocalStack | undefined;
-  let app: RunningApp | undefined;
+  const dataDir = path.join(ROOT, '.data', values.cluster ? 'bench-api-load-cluster' : 'bench-api-load');
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   try {
-    stack = await startLocalStack({ dataDir, persistent: false, log: (m) => console.error(`[stack] ${m}`) });
-    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn' };
+    stack = await startStack(values.cluster, dataDir);
+    const { port } = stack;
+    const app = { pid: stack.apiPid };
     const officeToken = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准测试办公室', '--label', 'bench'], { ...process.env, DATABASE_URL: stack.databaseUrl })).trim().split('\n').pop()!;
-    const port = await freePort();
-    app = await startApp({ port, env, logFile: path.join(dataDir, 'app.log') });
     const baseUrl = `http://127.0.0.1:${port}`;
     const office = new Api(baseUrl, officeToken);
 
@@ -221,6 +304,9 @@ export async function main(argv: string[]): Promise<number> {
     const writeSampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
     writeSampler.start();
     const writes = { ...(await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency)), appCpuSeconds: writeSampler.stop().app.cpuSeconds };
+    const ceiling = await updateCeiling(stack.temporalAddress, Number(values['ceiling-workflows']), concurrency, duration);
+    const writesVsCeiling = Math.round((writes.opsPerSecond / ceiling.updatesPerSecond) * 1000) / 1000;
+    log(`ceiling: ${ceiling.updatesPerSecond} trivial updates/s (p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms); the writes reach ${writesVsCeiling} of it`);
     log(`submissions+reviews: ${writes.opsPerSecond} ops/s (${writes.submissionsPerSecond} submissions/s, ${writes.reviewsPerSecond} reviews/s), p50 ${writes.all.p50Ms} ms, p99 ${writes.all.p99Ms} ms; non-2xx ${JSON.stringify(writes.non2xx)}, ${writes.errors} errors`);
     if (writes.samples.length) log(`first failures: ${writes.samples.join(' | ')}`);
 
@@ -228,18 +314,21 @@ export async function main(argv: string[]): Promise<number> {
       benchmark: 'api-load',
       command: `npm run bench -- api-load ${argv.join(' ')}`.trim(),
       date: new Date().toISOString(),
+      stack: stack.shape,
       units, tasks, totalTasks: total, runs: 1, durationSeconds: duration, readConnections: connections,
       machine: before, loadAverageAtLaunch: loadAtLaunch, loadAverageAfter: machine().loadAverage,
       issuedSeconds,
       reads,
       readsAfterIssuing,
       writes,
+      ceiling,
+      writesVsCeiling,
       targets: { writesOpsPerSecond: 300, writesP99Ms: 150, readsP99Ms: 100 },
     };
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else {
       const lines = [
-        `api-load: ${units} units x ${tasks} tasks = ${total} tasks, 1 run, ${report.date}`,
+        `api-load: ${units} units x ${tasks} tasks = ${total} tasks, 1 run, ${report.date}; stack: ${stack.shape}`,
         `machine: ${before.cpus} CPUs (${before.cpuModel}), ${before.memTotal}, node ${before.node}; load average before ${before.loadAverage.join(' ')}, after ${report.loadAverageAfter.join(' ')}`,
         `every task issued ${issuedSeconds} s after launch`,
         ...reads.map((r) => `${r.name} (${connections} connections, ${duration} s, issued ${r.issuedBefore} -> ${r.issuedAfter}): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s   [target p99 <= 100 ms]`),
@@ -247,12 +336,12 @@ export async function main(argv: string[]): Promise<number> {
         `submissions + reviews (${concurrency} callers, ${writes.seconds} s): ${writes.opsPerSecond} ops/s = ${writes.submissionsPerSecond} submissions/s + ${writes.reviewsPerSecond} reviews/s   [target >= 300/s]`,
         `  submissions: p50 ${writes.submissions.p50Ms} ms, p99 ${writes.submissions.p99Ms} ms; reviews: p50 ${writes.reviews.p50Ms} ms, p99 ${writes.reviews.p99Ms} ms; all: p99 ${writes.all.p99Ms} ms   [target p99 <= 150 ms]`,
         `  non-2xx ${JSON.stringify(writes.non2xx)}, errors ${writes.errors}, app CPU ${writes.appCpuSeconds} s`,
+        `ceiling (same Temporal server, ${ceiling.concurrency} callers, trivial update on ${ceiling.workflows} workflows): ${ceiling.updatesPerSecond} updates/s, p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms; writes / ceiling = ${writesVsCeiling}   [target >= 0.5]`,
       ];
       console.log(lines.join('\n'));
     }
     return 0;
   } finally {
-    await app?.stop().catch((e: Error) => log(`stopping the app: ${e.message}`));
-    await stack?.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
+    await stack?.stop();
   }
 }

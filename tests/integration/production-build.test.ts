@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { parse } from 'yaml';
 import { freePort } from '../../scripts/stack/ports';
 import { WORKFLOW_BUNDLE_FILE } from '../../src/workflow-code';
 import { roundWorkflowId } from '../../workflows/contracts';
@@ -100,3 +101,35 @@ describe('the production build', () => {
     }
   });
 });
+
+/** The compose tool, where one is installed: the plugin (`docker compose`) or the standalone `docker-compose`. */
+function composeTool(): string[] | null {
+  for (const cmd of [['docker', 'compose'], ['docker-compose']]) {
+    if (spawnSync(cmd[0], [...cmd.slice(1), 'version'], { stdio: 'ignore' }).status === 0) return cmd;
+  }
+  return null;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[]; deploy?: { replicas?: number } }> };
+
+  test('when its app services start, then each runs an entry point this build compiled, with node and no TypeScript loader', () => {
+    for (const name of ['migrate', 'worker', 'api']) {
+      const [node, entry, ...rest] = compose.services[name].command ?? [];
+      expect({ name, node, rest }).toEqual({ name, node: 'node', rest: [] });
+      expect(entry).toMatch(/^dist\/.+\.js$/);
+      expect(fs.existsSync(path.join(out, entry.slice('dist/'.length)))).toBe(true);
+    }
+  });
+
+  test('when it is deployed, then two workers share the task queue, so either can die during a round', () => {
+    expect(compose.services.worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  const tool = composeTool();
+  (tool ? test : test.skip)(`when \`${tool?.join(' ') ?? 'docker compose'} config\` reads it, then it is valid`, () => {
+    const r = spawnSync(tool![0], [...tool!.slice(1), 'config', '-q'], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+});
+
