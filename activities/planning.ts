@@ -38,9 +38,9 @@ export function dueDateAfter(calendar: WorkingCalendar, from: number, workingDay
  * The absolute instants at which a task's ladder acts. A step at offset 0 fires at the
  * deadline (the end of the due date); other steps at 09:00 plus `noticeOffsetMs` on the
  * working day that many working days from the due date. Steps already past when the plan is
- * made are skipped; the deadline itself is always kept so a task due in the past still turns overdue. With
- * `remindAtOnce` (a task added to a running round) the latest skipped step before the
- * deadline acts at `now` instead.
+ * made are skipped; the deadline itself is always kept so a task due in the past still turns
+ * overdue. With `remindAtOnce` (a task added to a running round) the latest skipped step
+ * before the deadline acts at `now` instead.
  */
 export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false, opts: { remindAtOnce?: boolean; noticeOffsetMs?: number } = {}): TaskPlan {
   const dueAt = endOfShanghaiDay(dueDate).getTime();
