@@ -5,9 +5,9 @@ import { OPEN_TASK_STATUSES, levelRank } from '../domain/vocabulary';
 import type { RoundSpec } from '../store/roundSpec';
 import { calendarPublishedSignal, unitWorkflowId, type RecalendaredTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
-import { dueDateAfter, planSteps } from './planning';
+import { dueDateAfter, noticeOffsetMs, planSteps } from './planning';
 
-export function createCalendarReplanActivities({ db, client, calendars }: ActivityDeps) {
+export function createCalendarReplanActivities({ db, client, calendars, noticeSpreadMinutes }: ActivityDeps) {
   return {
     /**
      * Plans again, on the calendar now in force, the open tasks of one unit whose due date or
@@ -26,6 +26,7 @@ export function createCalendarReplanActivities({ db, client, calendars }: Activi
         include: { template: { select: { code: true, dueWorkingDays: true } } },
       });
       const plans: Record<string, RecalendaredTask> = {};
+      const noticeOffset = noticeOffsetMs(roundId, unitCode, noticeSpreadMinutes);
       for (const task of tasks) {
         let dueDate = task.dueDate;
         let dueProvisional = !calendar.covers(dueDate);
@@ -33,7 +34,7 @@ export function createCalendarReplanActivities({ db, client, calendars }: Activi
           const counted = dueDateAfter(calendar, round.launchedAt.getTime(), task.template.dueWorkingDays);
           if (counted.date >= task.dueDate) ({ date: dueDate, provisional: dueProvisional } = counted);
         }
-        const plan = planSteps(calendar, dueDate, spec.escalationPolicy, at, dueProvisional);
+        const plan = planSteps(calendar, dueDate, spec.escalationPolicy, at, dueProvisional, { noticeOffsetMs: noticeOffset });
         const reached = levelRank(task.escalationLevel);
         const steps = plan.steps.filter((s) => s.at > at && (s.level === null || levelRank(s.level) > reached));
         await db.$transaction([

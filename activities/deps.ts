@@ -15,6 +15,8 @@ export interface ActivityDeps {
   blobs: BlobStore;
   /** Fewest distinct observers before a unit reads their aggregate, as configured; frozen into rounds at launch. */
   minResponses: number;
+  /** Minutes after 09:00 over which a round's units' 09:00 ladder notices are spread (DUBAN_NOTICE_SPREAD_MINUTES). */
+  noticeSpreadMinutes: number;
   /** The API's address as webhook receivers reach it, for the links to documents an event carries. */
   publicUrl?: string;
   /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */

@@ -3,10 +3,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { unitTaskList, type RoundSpec } from '../store/roundSpec';
 import { ErrorType, type AddTaskInput, type PlannedTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
-import { dueDateAfter, planSteps } from './planning';
+import { dueDateAfter, noticeOffsetMs, planSteps } from './planning';
 import { shanghaiDate } from '../domain/time';
 
-export function createIssuingActivities({ db, calendars }: ActivityDeps) {
+export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: ActivityDeps) {
   return {
     /**
      * Writes a unit's task list for a round and returns each task's plan. Due dates are
@@ -22,12 +22,13 @@ export function createIssuingActivities({ db, calendars }: ActivityDeps) {
       const byCode = new Map(templates.map((t) => [t.code, t]));
       const launchedAt = round.launchedAt.getTime();
       const calendar = await calendars.current();
+      const noticeOffset = noticeOffsetMs(roundId, unitCode, noticeSpreadMinutes);
 
       const planned = list.map((t) => {
         const template = byCode.get(t.templateCode);
         if (!template) throw new Error(`template ${t.templateCode} of round ${roundId} no longer exists`);
         const due = t.dueDate ? { date: t.dueDate, provisional: !calendar.covers(t.dueDate) } : dueDateAfter(calendar, launchedAt, template.dueWorkingDays);
-        return { template, plan: planSteps(calendar, due.date, spec.escalationPolicy, launchedAt, due.provisional) };
+        return { template, plan: planSteps(calendar, due.date, spec.escalationPolicy, launchedAt, due.provisional, { noticeOffsetMs: noticeOffset }) };
       });
 
       // One statement for the whole list. Prisma's createMany spends ~0.8 ms of CPU per row compiling
@@ -85,7 +86,10 @@ export function createIssuingActivities({ db, calendars }: ActivityDeps) {
       const spec = round.spec as unknown as RoundSpec;
       if (input.dueDate && input.dueDate < shanghaiDate(input.at)) throw ApplicationFailure.create({ type: ErrorType.InvalidDueDate, message: 'the due date is in the past', nonRetryable: true });
       const due = input.dueDate ? { date: input.dueDate, provisional: !calendar.covers(input.dueDate) } : dueDateAfter(calendar, input.at, template.dueWorkingDays);
-      const plan = planSteps(calendar, due.date, spec.escalationPolicy, input.at, due.provisional, { remindAtOnce: true });
+      const plan = planSteps(calendar, due.date, spec.escalationPolicy, input.at, due.provisional, {
+        remindAtOnce: true,
+        noticeOffsetMs: noticeOffsetMs(input.roundId, input.unitCode, noticeSpreadMinutes),
+      });
       const row = await db.task.upsert({
         where: { roundId_unitId_templateId: { roundId: round.id, unitId: unit.id, templateId: template.id } },
         update: {},

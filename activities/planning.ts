@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EscalationPolicy } from '../domain/escalation';
 import { endOfShanghaiDay, shanghaiDate, shanghaiInstant } from '../domain/time';
 import type { PlannedStep } from '../workflows/contracts';
@@ -5,6 +6,18 @@ import type { WorkingCalendar } from './calendar';
 
 /** Ladder notices other than the deadline itself go out at the start of office hours. */
 export const NOTICE_TIME = '09:00';
+
+/**
+ * How long after 09:00 a unit's ladder notices in a round go out: whole seconds in
+ * [0, spreadMinutes), fixed by the round and the unit, so every 09:00 step of that unit wakes
+ * its workflow's one timer at the same instant, while the round's units fall due apart.
+ */
+export function noticeOffsetMs(roundId: string, unitCode: string, spreadMinutes: number): number {
+  const seconds = Math.floor(spreadMinutes * 60);
+  if (seconds <= 0) return 0;
+  const digest = createHash('sha256').update(`${roundId}\n${unitCode}`).digest();
+  return (digest.readUIntBE(0, 6) % seconds) * 1000;
+}
 
 export interface TaskPlan {
   dueDate: string;
@@ -23,21 +36,22 @@ export function dueDateAfter(calendar: WorkingCalendar, from: number, workingDay
 
 /**
  * The absolute instants at which a task's ladder acts. A step at offset 0 fires at the
- * deadline (the end of the due date); other steps at 09:00 on the working day that many
- * working days from the due date. Steps already past when the plan is made are skipped;
- * the deadline itself is always kept so a task due in the past still turns overdue. With
- * `remindAtOnce` (a task added to a running round) the latest skipped step before the
- * deadline acts at `now` instead.
+ * deadline (the end of the due date); other steps at 09:00 plus `noticeOffsetMs` on the
+ * working day that many working days from the due date. Steps already past when the plan is
+ * made are skipped; the deadline itself is always kept so a task due in the past still turns
+ * overdue. With `remindAtOnce` (a task added to a running round) the latest skipped step
+ * before the deadline acts at `now` instead.
  */
-export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false, opts: { remindAtOnce?: boolean } = {}): TaskPlan {
+export function planSteps(calendar: WorkingCalendar, dueDate: string, policy: EscalationPolicy, now: number, dueProvisional = false, opts: { remindAtOnce?: boolean; noticeOffsetMs?: number } = {}): TaskPlan {
   const dueAt = endOfShanghaiDay(dueDate).getTime();
+  const offset = opts.noticeOffsetMs ?? 0;
   const due = dueProvisional || !calendar.covers(dueDate);
   let ladder = false;
   const steps: PlannedStep[] = policy.steps.map((s) => {
     if (s.offsetWorkingDays === 0) return { level: s.level, at: dueAt };
     const shifted = calendar.shift(dueDate, s.offsetWorkingDays);
     ladder ||= shifted.provisional;
-    return { level: s.level, at: shanghaiInstant(shifted.date, NOTICE_TIME).getTime() };
+    return { level: s.level, at: shanghaiInstant(shifted.date, NOTICE_TIME).getTime() + offset };
   });
   if (!steps.some((s) => s.at === dueAt)) steps.push({ level: null, at: dueAt });
   steps.sort((a, b) => a.at - b.at);

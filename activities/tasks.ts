@@ -9,7 +9,7 @@ import { enqueueNotifications } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
-import { dueDateAfter, planSteps } from './planning';
+import { dueDateAfter, noticeOffsetMs, planSteps } from './planning';
 
 interface UnitRef {
   roundId: string;
@@ -50,11 +50,13 @@ async function acceptedFilesAudit(db: Db, actor: string, submissionId: string) {
   return [db.auditEntry.create({ data: { actor, action: 'submission.accept', subject: `submission:${submissionId}`, detail: { files } } })];
 }
 
-export function createTaskActivities({ db, calendars, client, taskQueue }: ActivityDeps) {
+export function createTaskActivities({ db, calendars, client, taskQueue, noticeSpreadMinutes }: ActivityDeps) {
+  const noticeOffset = (unit: UnitRef) => ({ noticeOffsetMs: noticeOffsetMs(unit.roundId, unit.unitCode, noticeSpreadMinutes) });
+
   /** Moves a task to a new due date and restarts its ladder under a new cycle. */
-  async function replan(taskId: string, dueDate: string, status: TaskStatus, roundId: string, at: number, provisional = false): Promise<ReplannedTask> {
-    const policy = await policyOf(db, roundId);
-    const plan = planSteps(await calendars.current(), dueDate, policy, at, provisional);
+  async function replan(taskId: string, dueDate: string, status: TaskStatus, unit: UnitRef, provisional = false): Promise<ReplannedTask> {
+    const policy = await policyOf(db, unit.roundId);
+    const plan = planSteps(await calendars.current(), dueDate, policy, unit.at, provisional, noticeOffset(unit));
     const task = await db.task.update({
       where: { id: taskId },
       data: { dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.dueProvisional, ladderProvisional: plan.ladderProvisional, status, ladderCycle: { increment: 1 }, escalationLevel: null },
@@ -99,11 +101,11 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
       const policy = await policyOf(db, input.roundId);
       const calendar = await calendars.current();
       if (task.status === 'returned') {
-        const plan = planSteps(calendar, task.dueDate, policy, input.at, task.dueProvisional);
+        const plan = planSteps(calendar, task.dueDate, policy, input.at, task.dueProvisional, noticeOffset(input));
         return { taskStatus: 'returned', plan: { status: 'returned', dueAt: plan.dueAt, cycle: task.ladderCycle, steps: plan.steps } };
       }
       const rework = dueDateAfter(calendar, input.at, policy.reworkWorkingDays);
-      const plan = await replan(input.taskId, rework.date, 'returned', input.roundId, input.at, rework.provisional);
+      const plan = await replan(input.taskId, rework.date, 'returned', input, rework.provisional);
       return { taskStatus: 'returned', plan };
     },
 
@@ -114,7 +116,7 @@ export function createTaskActivities({ db, calendars, client, taskQueue }: Activ
       await assertRoundOpen(db, input.roundId);
       const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
       const status: TaskStatus = task.status === 'overdue' ? (task.submittedAt ? 'returned' : 'issued') : task.status;
-      const plan = await replan(input.taskId, input.dueDate, status, input.roundId, input.at);
+      const plan = await replan(input.taskId, input.dueDate, status, input);
       await audit(db, input.actor, 'task.extend', `task:${input.taskId}`, { from: task.dueDate, to: input.dueDate, reason: input.reason });
       return plan;
     },

@@ -8,21 +8,27 @@
  * The API refuses a due date in the past, so the benchmark records the round exactly as
  * POST /rounds does (usecases/launch.ts) and starts its workflow, with every task due
  * yesterday: each unit workflow finds its deadline passed as soon as its list is issued.
+ *
+ * Afterwards (not timed) it reads every unit workflow's plan and reports the busiest second of the
+ * ladder steps still to come (the 09:00 notices after the deadline), as planned with the app's
+ * DUBAN_NOTICE_SPREAD_MINUTES (`--spread N`, default the product's) and as they would be unspread.
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_ESCALATION_POLICY } from '../domain/escalation';
 import { DEFAULT_RUBRIC } from '../domain/scoring';
-import { addCalendarDays, shanghaiDate } from '../domain/time';
+import { noticeOffsetMs } from '../activities/planning';
+import { addCalendarDays, shanghaiDate, shanghaiInstant } from '../domain/time';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { startLocalStack } from '../scripts/stack';
 import { freePort } from '../scripts/stack/ports';
 import { createDb } from '../src/db';
 import { uuidFromKey } from '../src/ids';
-import { cancelRoundSignal, roundWorkflowId } from '../workflows/contracts';
+import { cancelRoundSignal, getUnitStateQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { dropCountTriggers } from './lib/countTriggers';
 import { ROOT, runTs, startApp } from './lib/app';
+import { loadConfig } from '../src/config';
 import { machine } from './lib/machine';
 import { ProcSampler } from './lib/proc';
 
@@ -30,14 +36,59 @@ const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
+interface Busiest {
+  /** Distinct seconds in which at least one step falls due. */
+  seconds: number;
+  /** The second holding the most steps, how many, and of how many units. */
+  at: string;
+  steps: number;
+  units: number;
+}
+
+/** The second in which the most of `steps` fall due. */
+function busiestSecond(steps: Array<{ unit: string; at: number }>): Busiest {
+  const bySecond = new Map<number, Array<{ unit: string }>>();
+  for (const s of steps) {
+    const second = Math.floor(s.at / 1000);
+    const list = bySecond.get(second) ?? [];
+    list.push(s);
+    bySecond.set(second, list);
+  }
+  const [second, busiest] = [...bySecond].reduce((a, b) => (b[1].length > a[1].length ? b : a));
+  return { seconds: bySecond.size, at: new Date(second * 1000).toISOString(), steps: busiest.length, units: new Set(busiest.map((s) => s.unit)).size };
+}
+
+/**
+ * The notice steps every unit workflow still plans (the deadline has passed), as held by the workflows,
+ * and the same steps without each unit's offset; each unspread one must be 09:00 sharp.
+ */
+async function plannedNotices(client: Client, roundId: string, unitCodes: string[], spreadMinutes: number) {
+  const spread: Array<{ unit: string; at: number }> = [];
+  const unspread: Array<{ unit: string; at: number }> = [];
+  let notAtNine = 0;
+  await eachLimited(unitCodes, 8, async (unit) => {
+    const state = await client.workflow.getHandle(unitWorkflowId(roundId, unit)).query(getUnitStateQuery);
+    const offset = noticeOffsetMs(roundId, unit, spreadMinutes);
+    for (const task of state.tasks) {
+      for (const step of task.steps.filter((s) => s.at !== task.dueAt)) {
+        spread.push({ unit, at: step.at });
+        unspread.push({ unit, at: step.at - offset });
+        if (step.at - offset !== shanghaiInstant(shanghaiDate(step.at), '09:00').getTime()) notAtNine++;
+      }
+    }
+  });
+  return { plannedNoticeSteps: spread.length, notAtNineWithoutOffset: notAtNine, busiestSecondSpread: busiestSecond(spread), busiestSecondUnspread: busiestSecond(unspread) };
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, json: { type: 'boolean', default: false }, 'without-count-triggers': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, spread: { type: 'string' }, json: { type: 'boolean', default: false }, 'without-count-triggers': { type: 'boolean', default: false } } });
   const units = Number(values.units);
   const tasks = Number(values.tasks);
   const total = units * tasks;
+  const spreadMinutes = values.spread ?? String(loadConfig({ DATABASE_URL: 'postgresql://bench' }).DUBAN_NOTICE_SPREAD_MINUTES);
   const stack = await startLocalStack({ dataDir: `${ROOT}/.data/bench-deadline`, persistent: false, log });
   if (values['without-count-triggers']) await dropCountTriggers(stack.databaseUrl);
-  const env = { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn' };
+  const env = { ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', DUBAN_NOTICE_SPREAD_MINUTES: spreadMinutes };
   const db = createDb(stack.databaseUrl, 4);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
@@ -84,6 +135,8 @@ export async function main(argv: string[]): Promise<number> {
       await sleep(250);
     }
     const samples = sampler.stop();
+    const loadAfter = machine().loadAverage;
+    const notices = await plannedNotices(client, id, unitCodes, Number(spreadMinutes));
     const report = {
       benchmark: 'mass-deadline',
       date: new Date().toISOString(),
@@ -96,10 +149,14 @@ export async function main(argv: string[]): Promise<number> {
       allEscalationsRecordedSeconds: marks.escalations,
       stepsPerSecond: Math.round(total / marks.escalations),
       countTriggers: !values['without-count-triggers'],
-      loadAverage: { before: loadBefore, after: machine().loadAverage },
+      loadAverage: { before: loadBefore, after: loadAfter },
       appPeakRssMiB: Math.round(samples.app.peakKiB / 102.4) / 10,
+      noticeSpreadMinutes: Number(spreadMinutes),
+      ...notices,
     };
     log(`${total} tasks due at once: issued by ${marks.issued} s, all overdue by ${marks.overdue} s, all ${total} deadline steps recorded by ${marks.escalations} s (${report.stepsPerSecond}/s)`);
+    const { busiestSecondSpread: a, busiestSecondUnspread: b } = notices;
+    log(`${notices.plannedNoticeSteps} notice steps still planned; busiest second spread over ${spreadMinutes} min: ${a.steps} steps of ${a.units} units (${a.seconds} distinct seconds); unspread: ${b.steps} steps of ${b.units} units (${b.seconds} distinct seconds)`);
     console.log(values.json ? JSON.stringify(report, null, 2) : report);
     await client.workflow.getHandle(roundWorkflowId(id)).signal(cancelRoundSignal, { actor: 'bench' });
     await client.workflow.getHandle(roundWorkflowId(id)).result();

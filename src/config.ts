@@ -25,6 +25,12 @@ const Config = z.object({
   DUBAN_OIDC_LABEL: z.string().default('统一身份认证登录'),
   /** Whether people may sign in with a password; switch off when single sign-on is the only way. */
   DUBAN_PASSWORD_SIGNIN: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * Ladder notices due at 09:00 are spread over this many minutes after 09:00, each unit of a round at
+   * its own fixed offset, so that thousands of them do not fall due in one second; at most 600, so a
+   * notice never leaves its day. 0 sends them all at 09:00 sharp.
+   */
+  DUBAN_NOTICE_SPREAD_MINUTES: z.coerce.number().int().min(0).max(600).default(60),
   /** Longest the API waits for a workflow to take a submission, review or other update before it answers 503. */
   DUBAN_WORKFLOW_CALL_SECONDS: z.coerce.number().min(1).max(300).default(15),
   /** Largest request body the API accepts. */

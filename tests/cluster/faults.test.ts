@@ -58,7 +58,7 @@ describe('the Temporal server restarted', () => {
   });
 
   test('when the Temporal server is restarted while ladder steps fire and again while a round waits on its close timer, then every due step is recorded once and the round closes on time', async () => {
-    // Ladder instants are whole days (00:00 or 09:00 in Asia/Shanghai), so a test cannot wait for one to come;
+    // Ladder instants are days apart (00:00, or 09:00 plus the unit's offset, in Asia/Shanghai), so a test cannot wait for one to come;
     // a round launched 90 days ago with tasks due 60 days ago has all five steps due as its lists are issued.
     const units = Math.min(UNITS, 300);
     const unitCodes = await importUnits(city, units, 'tl');

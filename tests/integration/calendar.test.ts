@@ -1,4 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import { noticeOffsetMs } from '../../activities/planning';
+import { loadConfig } from '../../src/config';
 import { getUnitStateQuery, unitWorkflowId } from '../../workflows/contracts';
 import { sql } from './support/db';
 import { createOffice, createTaskTemplate, createUnitWithToken, root, type Office, type Unit } from './support/fixtures';
@@ -13,13 +15,21 @@ const YEAR = 2097;
 const DUE = '2097-06-14'; // a Friday
 const at = (local: string) => Date.parse(`${local}+08:00`);
 
-// Its ladder on Monday to Friday (the default policy: -3, 0, +3, +7, +15 working days) ...
+// Its ladder on Monday to Friday (the default policy: -3, 0, +3, +7, +15 working days), the notices at 09:00
+// before the unit's spread (noticeSpread below) ...
 const PROVISIONAL_STEPS = [at('2097-06-11T09:00:00'), at('2097-06-15T00:00:00'), at('2097-06-19T09:00:00'), at('2097-06-25T09:00:00'), at('2097-07-05T09:00:00')];
 // ... and once 11-12 June are published as holidays and Saturday 22 June as a make-up working day.
 const SCHEDULE = { holidays: ['2097-06-11', '2097-06-12'], workdays: ['2097-06-22'] };
 const PUBLISHED_STEPS = [at('2097-06-07T09:00:00'), at('2097-06-15T00:00:00'), at('2097-06-19T09:00:00'), at('2097-06-24T09:00:00'), at('2097-07-04T09:00:00')];
 
 const put = (token: string | undefined, year: number, body: unknown) => request('PUT', `/api/v1/calendar/${year}`, { token, body });
+
+/** The steps as the worker plans them: each 09:00 notice moved by the unit's offset with the worker's spread; the deadline not. */
+function noticeSpread(steps: number[], roundId: string, unitCode: string): number[] {
+  const { DUBAN_NOTICE_SPREAD_MINUTES } = loadConfig({ ...process.env, ...stack().env });
+  const offset = noticeOffsetMs(roundId, unitCode, DUBAN_NOTICE_SPREAD_MINUTES);
+  return steps.map((s) => (s === at('2097-06-15T00:00:00') ? s : s + offset));
+}
 
 async function plannedSteps(roundId: string, unitCode: string): Promise<number[]> {
   const connection = await Connection.connect({ address: stack().env.TEMPORAL_ADDRESS });
@@ -58,7 +68,7 @@ describe('the working-day calendar', () => {
   test('when a task is due in an unpublished year, then its due date and ladder are provisional, planned on Monday to Friday', async () => {
     const [task] = expectStatus(await unit.api.get(`/me/tasks?roundId=${roundId}`), 200);
     expect(task).toMatchObject({ dueDate: DUE, dueProvisional: true, ladderProvisional: true });
-    expect(await plannedSteps(roundId, unit.code)).toEqual(PROVISIONAL_STEPS);
+    expect(await plannedSteps(roundId, unit.code)).toEqual(noticeSpread(PROVISIONAL_STEPS, roundId, unit.code));
   });
 
   test('when a city office, a unit or nobody publishes a year, then it is refused and nothing changes', async () => {
@@ -93,7 +103,7 @@ describe('the working-day calendar', () => {
     );
     // A date the office gave keeps its day; its ladder moves around the new holidays and make-up day.
     expect(task).toMatchObject({ dueDate: DUE, dueProvisional: false, ladderProvisional: false, status: 'issued' });
-    expect(await plannedSteps(roundId, unit.code)).toEqual(PUBLISHED_STEPS);
+    expect(await plannedSteps(roundId, unit.code)).toEqual(noticeSpread(PUBLISHED_STEPS, roundId, unit.code));
 
     const [entry] = await sql<{ actor: string; detail: { after: typeof SCHEDULE } }>("SELECT actor, detail FROM audit_log WHERE subject = $1 AND action = 'calendar.publish'", [`calendar:${YEAR}`]);
     expect(entry).toMatchObject({ actor: `office:${stack().rootOffice}`, detail: { after: SCHEDULE } });

@@ -101,16 +101,22 @@ export class WorkflowHarness {
   /**
    * Moves the server clock to the scenario's start (a hand-written 2027 instant, shifted by
    * whole 52-week blocks if real time is already past it) and starts a worker whose calendar
-   * is the fixture moved the same way.
+   * is the fixture moved the same way. Its activities spread 09:00 notices over
+   * `noticeSpreadMinutes` (0 by default: every notice at 09:00 sharp, as the hand-computed ladders expect).
    */
-  async scenario(startIso: string, opts: { moveClock?: boolean } = {}): Promise<Scenario> {
+  async scenario(startIso: string, opts: ScenarioOptions = {}): Promise<Scenario> {
     const time = ScenarioTime.after(await this.env.currentTimeMs(), startIso);
-    const scenario = new Scenario(this, time);
+    const scenario = new Scenario(this, time, opts.noticeSpreadMinutes ?? 0);
     // A server without time skipping would sleep for real: there the scenario starts now, its dates still ahead.
     if (opts.moveClock ?? true) await scenario.sleepUntil(time.at(startIso));
     await scenario.startWorker();
     return scenario;
   }
+}
+
+export interface ScenarioOptions {
+  moveClock?: boolean;
+  noticeSpreadMinutes?: number;
 }
 
 export class Scenario {
@@ -130,6 +136,7 @@ export class Scenario {
   constructor(
     readonly harness: WorkflowHarness,
     readonly time: ScenarioTime,
+    readonly noticeSpreadMinutes = 0,
   ) {}
 
   get env() {
@@ -155,7 +162,7 @@ export class Scenario {
       connection: env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.harness.bundle,
-      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
+      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, noticeSpreadMinutes: this.noticeSpreadMinutes, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
     });
     this.running = this.worker.run();
   }
@@ -303,8 +310,8 @@ export function useWorkflowHarness(): Pick<WorkflowHarness, 'scenario'> {
     await harness?.teardown();
   });
   return {
-    async scenario(startIso: string) {
-      const s = await harness!.scenario(startIso);
+    async scenario(startIso: string, opts?: ScenarioOptions) {
+      const s = await harness!.scenario(startIso, opts);
       live.push(s);
       return s;
     },
