@@ -8,8 +8,9 @@ export const RETRY_AFTER_SECONDS = 5;
 export const serviceUnavailable = (detail: string) =>
   new AppError(503, ErrorCode.Unavailable, 'Service unavailable', detail, undefined, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
 
-// Prisma's codes for a database it cannot reach, that closed the connection, or whose pool ran dry.
-const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// Prisma's codes for a database it cannot reach, that closed the connection, whose pool ran dry, or in which a
+// transaction ran out of its time (P2028: the work was rolled back, so the same request may be sent again).
+const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // What the PostgreSQL driver adapter reports when the server is not there.
 const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 // Node's socket errors, for code that talks to PostgreSQL through `pg` directly.

@@ -99,6 +99,9 @@ function issuedAs(body: LaunchRoundBody, points: Map<string, string>): Pick<Roun
   };
 }
 
+/** A national round writes a membership row per unit (20,000 and more) in its one transaction: more than Prisma's default 5 s on a busy server. */
+const LAUNCH_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
+
 /**
  * Records a round and starts its workflow. The id is the caller's (derived from an
  * idempotency key or a schedule run), so a repeated launch finds the first and starts nothing.
@@ -124,7 +127,7 @@ export async function launchRound(
     }),
     db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
     db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
-  ]);
+  ], LAUNCH_TRANSACTION);
   try {
     await client.workflow.start<typeof superviseRound>('superviseRound', {
       taskQueue: deps.taskQueue,

@@ -11,6 +11,7 @@ describe('which errors mean a backing service is unavailable', () => {
     ['a connection cut by a shutdown during a raw query (P2010, 57P01)', prisma('P2010', { kind: 'postgres', code: '57P01', originalCode: '57P01' })],
     ['the database starting up (57P03)', prisma('P2010', { kind: 'postgres', code: '57P03' })],
     ['the pool timed out (P2024)', prisma('P2024')],
+    ['a transaction ran out of its time and was rolled back (P2028)', prisma('P2028')],
     ['pg: connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['pg: connection terminated', new Error('Connection terminated unexpectedly')],
     ['Temporal unreachable, as the cause of a ServiceError', Object.assign(new Error('Workflow Update failed'), { cause: grpc(14) })],
