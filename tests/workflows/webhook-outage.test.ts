@@ -37,7 +37,11 @@ const RETRY = { initialMs: 2 * SECOND, coefficient: 2, maximumMs: 10 * MINUTE };
  * How many attempts a delivery can have made `elapsedMs` after its first one: attempt k+1
  * starts min(2 s · 2^(k-1), 10 min) after attempt k fails, so attempt k+1 is due
  * S_k = Σ_{i<k} min(2 s · 2^i, 10 min) after the first (2, 6, 14, …, 1022 s, then every 600 s).
- * Each attempt also takes a little real time, so this is an upper bound.
+ * Each attempt also takes a little real time, so this is an upper bound. The time-skipping server
+ * keeps it exactly (44 refusals in 6 h): it puts an activity's retry on the same self-advancing
+ * clock as workflow timers, and from the moment that timer fires until the attempt's failure is
+ * reported it stops skipping, so every attempt runs at its own instant (temporalio/sdk-java,
+ * temporal-test-server TestWorkflowMutableStateImpl.addActivityRetryTimer).
  */
 function attemptsWithin(elapsedMs: number): number {
   let attempts = 0;
