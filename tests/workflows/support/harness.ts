@@ -12,8 +12,9 @@ import { EscalationPolicyInput, RubricInput } from '../../../domain/schemas/roun
 import type { EvidenceKind } from '../../../domain/vocabulary';
 import { createDb, type Db } from '../../../src/db';
 import { createLogger } from '../../../src/logger';
+import { enqueueNotifications, type NewNotification } from '../../../store/notifications';
 import type { RoundSpec } from '../../../store/roundSpec';
-import { getUnitStateQuery, roundWorkflowId, unitWorkflowId, type PlannedTask } from '../../../workflows/contracts';
+import { getUnitStateQuery, roundWorkflowId, unitWorkflowId, webhookWorkflowId, type PlannedTask } from '../../../workflows/contracts';
 import type { superviseRound } from '../../../workflows/superviseRound';
 import type { superviseUnit } from '../../../workflows/superviseUnit';
 import { workflowBundle } from './bundle';
@@ -239,6 +240,18 @@ export class Scenario {
     const workflowId = unitWorkflowId(round.roundId, unitCode);
     this.workflowIds.add(workflowId);
     return this.client.workflow.start<typeof superviseUnit>('superviseUnit', { taskQueue: this.taskQueue, workflowId, args: [{ roundId: round.roundId, unitCode }] });
+  }
+
+  /**
+   * Queues events as the activities do (enqueueNotifications: the outbox rows, a delivery per
+   * webhook that wants each event, and a signal-with-start of each webhook's deliverWebhook on
+   * this scenario's queue); cleanup() ends those workflows. Returns the deliveries queued.
+   */
+  async enqueue(events: NewNotification[]): Promise<number> {
+    const queued = await enqueueNotifications(this.db, this.plainClient!, this.taskQueue, events);
+    const webhooks = await this.db.notificationDelivery.findMany({ where: { notificationId: { in: events.map((e) => e.id) } }, select: { webhookId: true }, distinct: ['webhookId'] });
+    for (const { webhookId } of webhooks) this.workflowIds.add(webhookWorkflowId(webhookId));
+    return queued;
   }
 
   /** A workflow this scenario started some other way (a signal-with-start, an activity), for cleanup() to end. */
