@@ -16,7 +16,7 @@ import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { appProcess, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../scripts/stack/cluster';
 import { freePort } from '../scripts/stack/ports';
-import { roundWorkflowId } from '../workflows/contracts';
+import { roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs } from './lib/app';
 import { machine } from './lib/machine';
@@ -55,16 +55,19 @@ async function setUp(api: Api, baseUrl: string, token: string, units: number, ta
   return { unitCodes, templateCodes };
 }
 
-/** The largest history among the round's workflows, from Temporal's visibility (PostgreSQL). */
-async function largestHistories(client: Client, roundId: string): Promise<{ round: number; largestUnit: number; units: number }> {
+/**
+ * The largest history among the round's workflows. SQL visibility reports `historyLength` 0 for a running
+ * workflow, so each unit's history length comes from describing it (16 at a time).
+ */
+async function largestHistories(client: Client, roundId: string, unitCodes: string[]): Promise<{ round: number; largestUnit: number; units: number }> {
   const round = (await client.workflow.getHandle(roundWorkflowId(roundId)).describe()).historyLength;
   let largestUnit = 0;
   let units = 0;
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'superviseUnit'` })) {
-    if (!wf.workflowId.startsWith(`${roundWorkflowId(roundId)}-unit-`)) continue;
+  await eachLimited(unitCodes, 16, async (code) => {
+    const { historyLength } = await client.workflow.getHandle(unitWorkflowId(roundId, code)).describe();
     units++;
-    largestUnit = Math.max(largestUnit, wf.historyLength);
-  }
+    largestUnit = Math.max(largestUnit, historyLength);
+  });
   return { round, largestUnit, units };
 }
 
@@ -195,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const samples = sampler.stop();
     log(`${total} tasks issued in ${issuedSeconds} s`);
-    const histories = await largestHistories(client, launched.id).catch((e: Error) => {
+    const histories = await largestHistories(client, launched.id, unitCodes).catch((e: Error) => {
       log(`histories: ${e.message}`);
       return null;
     });
