@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import { startLocalStack } from '../scripts/stack';
 import { appProcess, startAppProcess, startClusterStack, stopPid } from '../scripts/stack/cluster';
@@ -154,6 +154,7 @@ async function submitAndReview(baseUrl: string, officeToken: string, unitTokens:
  */
 async function updateCeiling(address: string, workflows: number, concurrency: number, duration: number) {
   const taskQueue = `ceiling-updates-${randomUUID()}`;
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the bundler's report and the worker's state changes are noise here
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('./lib/ceilingWorkflow'), maxConcurrentWorkflowTaskExecutions: 64 });
   const running = worker.run();
