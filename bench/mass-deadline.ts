@@ -3,7 +3,7 @@
  * Measures how long the unit workflows take to act on it: every task turned overdue and
  * every ladder step at the deadline recorded (escalation rows + queued notices).
  *
- *   npm run bench -- mass-deadline --units 700 --tasks 30 [--json]
+ *   npm run bench -- mass-deadline --units 700 --tasks 30 [--spread MINUTES] [--timeout 900] [--json]
  *
  * The API refuses a due date in the past, so the benchmark records the round exactly as
  * POST /rounds does (usecases/launch.ts) and starts its workflow, with every task due
@@ -81,7 +81,7 @@ async function plannedNotices(client: Client, roundId: string, unitCodes: string
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, spread: { type: 'string' }, json: { type: 'boolean', default: false }, 'without-count-triggers': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { units: { type: 'string', default: '700' }, tasks: { type: 'string', default: '30' }, spread: { type: 'string' }, timeout: { type: 'string', default: '900' }, json: { type: 'boolean', default: false }, 'without-count-triggers': { type: 'boolean', default: false } } });
   const units = Number(values.units);
   const tasks = Number(values.tasks);
   const total = units * tasks;
@@ -131,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!marks.overdue && Number(row.overdue) >= total) marks.overdue = elapsed;
       if (!marks.escalations && Number(row.escalations) >= total) marks.escalations = elapsed;
       if (marks.overdue && marks.escalations) break;
-      if (elapsed > 900) throw new Error(`after ${elapsed} s: ${JSON.stringify(row)}`);
+      if (elapsed > Number(values.timeout)) throw new Error(`after ${elapsed} s: ${JSON.stringify(row)}`);
       await sleep(250);
     }
     const samples = sampler.stop();
