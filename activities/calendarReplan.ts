@@ -5,7 +5,7 @@ import { OPEN_TASK_STATUSES, levelRank } from '../domain/vocabulary';
 import type { RoundSpec } from '../store/roundSpec';
 import { calendarPublishedSignal, unitWorkflowId, type RecalendaredTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
-import { dueDateAfter, noticeOffsetMs, planSteps } from './planning';
+import { dueDateAfter, planSteps, roundNoticeOffsetMs } from './planning';
 
 export function createCalendarReplanActivities({ db, client, calendars, noticeSpreadMinutes }: ActivityDeps) {
   return {
@@ -26,7 +26,7 @@ export function createCalendarReplanActivities({ db, client, calendars, noticeSp
         include: { template: { select: { code: true, dueWorkingDays: true } } },
       });
       const plans: Record<string, RecalendaredTask> = {};
-      const noticeOffset = noticeOffsetMs(roundId, unitCode, noticeSpreadMinutes);
+      const noticeOffset = roundNoticeOffsetMs({ id: roundId, spec: round.spec }, unitCode, noticeSpreadMinutes);
       for (const task of tasks) {
         let dueDate = task.dueDate;
         let dueProvisional = !calendar.covers(dueDate);

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { unitTaskList, type RoundSpec } from '../store/roundSpec';
 import { ErrorType, type AddTaskInput, type PlannedTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
-import { dueDateAfter, noticeOffsetMs, planSteps } from './planning';
+import { dueDateAfter, planSteps, roundNoticeOffsetMs } from './planning';
 import { shanghaiDate } from '../domain/time';
 
 export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: ActivityDeps) {
@@ -22,7 +22,7 @@ export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: 
       const byCode = new Map(templates.map((t) => [t.code, t]));
       const launchedAt = round.launchedAt.getTime();
       const calendar = await calendars.current();
-      const noticeOffset = noticeOffsetMs(roundId, unitCode, noticeSpreadMinutes);
+      const noticeOffset = roundNoticeOffsetMs(round, unitCode, noticeSpreadMinutes);
 
       const planned = list.map((t) => {
         const template = byCode.get(t.templateCode);
@@ -88,7 +88,7 @@ export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: 
       const due = input.dueDate ? { date: input.dueDate, provisional: !calendar.covers(input.dueDate) } : dueDateAfter(calendar, input.at, template.dueWorkingDays);
       const plan = planSteps(calendar, due.date, spec.escalationPolicy, input.at, due.provisional, {
         remindAtOnce: true,
-        noticeOffsetMs: noticeOffsetMs(input.roundId, input.unitCode, noticeSpreadMinutes),
+        noticeOffsetMs: roundNoticeOffsetMs(round, input.unitCode, noticeSpreadMinutes),
       });
       const row = await db.task.upsert({
         where: { roundId_unitId_templateId: { roundId: round.id, unitId: unit.id, templateId: template.id } },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EscalationPolicy } from '../domain/escalation';
 import { endOfShanghaiDay, shanghaiDate, shanghaiInstant } from '../domain/time';
+import type { RoundSpec } from '../store/roundSpec';
 import type { PlannedStep } from '../workflows/contracts';
 import type { WorkingCalendar } from './calendar';
 
@@ -17,6 +18,11 @@ export function noticeOffsetMs(roundId: string, unitCode: string, spreadMinutes:
   if (seconds <= 0) return 0;
   const digest = createHash('sha256').update(`${roundId}\n${unitCode}`).digest();
   return (digest.readUIntBE(0, 6) % seconds) * 1000;
+}
+
+/** A unit's notice offset in a round: the spread frozen into the round at launch, else the worker's setting. */
+export function roundNoticeOffsetMs(round: { id: string; spec: unknown }, unitCode: string, workerSpreadMinutes: number): number {
+  return noticeOffsetMs(round.id, unitCode, (round.spec as RoundSpec).noticeSpreadMinutes ?? workerSpreadMinutes);
 }
 
 export interface TaskPlan {

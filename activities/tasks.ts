@@ -9,7 +9,7 @@ import { enqueueNotifications } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
-import { dueDateAfter, noticeOffsetMs, planSteps } from './planning';
+import { dueDateAfter, planSteps, roundNoticeOffsetMs } from './planning';
 
 interface UnitRef {
   roundId: string;
@@ -25,9 +25,10 @@ export interface ReplannedTask {
   steps: PlannedStep[];
 }
 
-async function policyOf(db: Db, roundId: string) {
-  const round = await db.round.findUniqueOrThrow({ where: { id: roundId }, select: { spec: true } });
-  return (round.spec as unknown as RoundSpec).escalationPolicy;
+/** What planning a task's ladder needs from its round: its escalation policy and the spec the notice offset is read from. */
+async function ladderOf(db: Db, roundId: string) {
+  const round = await db.round.findUniqueOrThrow({ where: { id: roundId }, select: { id: true, spec: true } });
+  return { round, policy: (round.spec as unknown as RoundSpec).escalationPolicy };
 }
 
 /**
@@ -51,12 +52,12 @@ async function acceptedFilesAudit(db: Db, actor: string, submissionId: string) {
 }
 
 export function createTaskActivities({ db, calendars, client, taskQueue, noticeSpreadMinutes }: ActivityDeps) {
-  const noticeOffset = (unit: UnitRef) => ({ noticeOffsetMs: noticeOffsetMs(unit.roundId, unit.unitCode, noticeSpreadMinutes) });
+  const noticeOffset = (round: { id: string; spec: unknown }, unit: UnitRef) => ({ noticeOffsetMs: roundNoticeOffsetMs(round, unit.unitCode, noticeSpreadMinutes) });
 
   /** Moves a task to a new due date and restarts its ladder under a new cycle. */
   async function replan(taskId: string, dueDate: string, status: TaskStatus, unit: UnitRef, provisional = false): Promise<ReplannedTask> {
-    const policy = await policyOf(db, unit.roundId);
-    const plan = planSteps(await calendars.current(), dueDate, policy, unit.at, provisional, noticeOffset(unit));
+    const { round, policy } = await ladderOf(db, unit.roundId);
+    const plan = planSteps(await calendars.current(), dueDate, policy, unit.at, provisional, noticeOffset(round, unit));
     const task = await db.task.update({
       where: { id: taskId },
       data: { dueDate, dueAt: new Date(plan.dueAt), dueProvisional: plan.dueProvisional, ladderProvisional: plan.ladderProvisional, status, ladderCycle: { increment: 1 }, escalationLevel: null },
@@ -98,10 +99,10 @@ export function createTaskActivities({ db, calendars, client, taskQueue, noticeS
       }
       if (accept) return { taskStatus: 'accepted' };
       const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
-      const policy = await policyOf(db, input.roundId);
+      const { round, policy } = await ladderOf(db, input.roundId);
       const calendar = await calendars.current();
       if (task.status === 'returned') {
-        const plan = planSteps(calendar, task.dueDate, policy, input.at, task.dueProvisional, noticeOffset(input));
+        const plan = planSteps(calendar, task.dueDate, policy, input.at, task.dueProvisional, noticeOffset(round, input));
         return { taskStatus: 'returned', plan: { status: 'returned', dueAt: plan.dueAt, cycle: task.ladderCycle, steps: plan.steps } };
       }
       const rework = dueDateAfter(calendar, input.at, policy.reworkWorkingDays);

@@ -21,6 +21,12 @@ export interface RoundSpec {
    * configured when the round was launched. Absent in rounds launched before it was frozen.
    */
   minObserversForUnit?: number;
+  /**
+   * Minutes after 09:00 over which the round's units' 09:00 ladder notices are spread, as configured when the
+   * round was launched, so every worker plans a unit's notices at the same instant. Absent in rounds launched
+   * before it was frozen: those use the worker's setting.
+   */
+  noticeSpreadMinutes?: number;
   /** The supervision board's numbers; absent in rounds launched before the board, which use the defaults. */
   board?: BoardRule;
 }

@@ -5,6 +5,7 @@ import { unitThreshold } from '../domain/confidentiality';
 import { DEFAULT_CONTRADICTION_RULE, cadenceWindows } from '../domain/questionnaire';
 import { BoardRuleInput, EscalationPolicyInput, RubricInput, type LaunchRoundBody } from '../domain/schemas/rounds';
 import { shanghaiDate } from '../domain/time';
+import type { Config } from '../src/config';
 import type { Db } from '../src/db';
 import { roundWorkflowId } from '../workflows/contracts';
 import { catalogueWhere, unitWhere, type Viewer } from '../access/visibility';
@@ -23,7 +24,19 @@ export interface Launcher extends Viewer {
  * named. The confidentiality threshold configured now is frozen into the round's spec, so a
  * later change of configuration never moves what a running or past round shows its units.
  */
-export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoundBody, launchedAt: Date, minObserversForUnit: number) {
+/** Settings frozen into a round at launch, so a later change of configuration never alters a running round. */
+export interface LaunchSettings {
+  minObserversForUnit: number;
+  noticeSpreadMinutes: number;
+}
+
+/** The launch settings of this process's configuration. */
+export const launchSettings = (config: Pick<Config, 'DUBAN_MIN_RESPONSES_FOR_UNIT' | 'DUBAN_NOTICE_SPREAD_MINUTES'>): LaunchSettings => ({
+  minObserversForUnit: config.DUBAN_MIN_RESPONSES_FOR_UNIT,
+  noticeSpreadMinutes: config.DUBAN_NOTICE_SPREAD_MINUTES,
+});
+
+export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoundBody, launchedAt: Date, settings: LaunchSettings) {
   const errors: FieldProblem[] = [];
   const units = await db.unit.findMany({ where: { code: { in: body.unitCodes }, ...unitWhere(launcher) }, select: { id: true, code: true } });
   const unitByCode = new Map(units.map((u) => [u.code, u.id]));
@@ -70,7 +83,8 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
     escalationPolicy: body.escalationPolicy ?? EscalationPolicyInput.parse({}),
     rubric: body.rubric ?? RubricInput.parse({}),
     board: body.board ?? BoardRuleInput.parse({}),
-    minObserversForUnit: unitThreshold(undefined, minObserversForUnit),
+    minObserversForUnit: unitThreshold(undefined, settings.minObserversForUnit),
+    noticeSpreadMinutes: settings.noticeSpreadMinutes,
     ...(plan && template ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } } : {}),
   };
   return {
@@ -107,7 +121,7 @@ const LAUNCH_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
  * idempotency key or a schedule run), so a repeated launch finds the first and starts nothing.
  */
 export async function launchRound(
-  deps: { db: Db; client: Client; taskQueue: string; minObserversForUnit: number },
+  deps: { db: Db; client: Client; taskQueue: string; settings: LaunchSettings },
   launcher: Launcher,
   body: LaunchRoundBody,
   id: string,
@@ -117,7 +131,7 @@ export async function launchRound(
   const existing = await db.round.findUnique({ where: { id } });
   if (existing) return { id, status: existing.status, created: false };
   const launchedAt = new Date();
-  const { spec, catalogueVersionId, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt, deps.minObserversForUnit);
+  const { spec, catalogueVersionId, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt, deps.settings);
   await db.$transaction([
     db.round.create({
       data: {

@@ -7,7 +7,7 @@ import { InvalidInput } from '../domain/errors';
 import { CADENCE_CRONS, type CreateProgrammeBody } from '../domain/schemas/programmes';
 import type { z } from '../domain/schemas/common';
 import type { Actor, UseCaseContext } from './context';
-import { resolveLaunch } from './launch';
+import { launchSettings, resolveLaunch } from './launch';
 
 const DAY_MS = 86_400_000;
 
@@ -32,7 +32,7 @@ async function programmeView({ client }: UseCaseContext, p: Awaited<ReturnType<t
 export async function createProgramme(ctx: UseCaseContext, actor: Actor, body: z.infer<typeof CreateProgrammeBody>) {
   const { db, client, config } = ctx;
   const probe = { ...body.round, title: body.round.title ?? body.title, period: 'probe', closesAt: new Date(Date.now() + DAY_MS).toISOString() };
-  await resolveLaunch(db, { kind: 'office', office: actor.office! }, probe, new Date(), config.DUBAN_MIN_RESPONSES_FOR_UNIT);
+  await resolveLaunch(db, { kind: 'office', office: actor.office! }, probe, new Date(), launchSettings(config));
   const programme = await db.programme.create({
     data: { officeId: actor.office!.id, title: body.title, every: body.every, roundSpec: body.round as object, overlap: body.overlap, scheduleId: 'pending' },
   });

@@ -7,7 +7,7 @@ import type { EscalationLevel, RoundStatus, TaskStatus } from '../domain/vocabul
 import { uuidFromKey } from '../src/ids';
 import { cancelRoundSignal, closeRoundSignal, roundWorkflowId } from '../workflows/contracts';
 import type { Actor, UseCaseContext } from './context';
-import { launchRound as launch } from './launch';
+import { launchRound as launch, launchSettings } from './launch';
 import { roundCounts } from './roundCounts';
 import { catalogueVersionsOf } from './catalogues';
 import { taskView } from './taskView';
@@ -35,7 +35,7 @@ async function roundViews({ db }: UseCaseContext, actor: Actor, rounds: RoundRow
 /** A launch retried with the same Idempotency-Key maps to the same round id. */
 export async function launchRound(ctx: UseCaseContext, actor: Actor, body: LaunchRoundBody, idempotencyKey?: string) {
   const id = idempotencyKey ? uuidFromKey(`${actor.tokenId ?? actor.actor}:${idempotencyKey}`) : randomUUID();
-  return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, minObserversForUnit: ctx.config.DUBAN_MIN_RESPONSES_FOR_UNIT }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId, actor: actor.actor }, body, id);
+  return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, settings: launchSettings(ctx.config) }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId, actor: actor.actor }, body, id);
 }
 
 export async function listRounds(ctx: UseCaseContext, actor: Actor, query: { status?: RoundStatus; limit: number; offset: number }) {

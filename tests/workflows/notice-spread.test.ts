@@ -49,4 +49,17 @@ describe('a ladder with its 09:00 notices spread', () => {
     const overdue = (await s.escalations(taskId)).find((r) => r.level === 'overdue');
     expect(overdue?.scheduledAt.getTime()).toBe(midnight);
   });
+
+  test('when the round was launched with no spread and the worker is now set to 60 minutes, then the unit plans by the round: its notices at 09:00 sharp', async () => {
+    const s = await h.scenario('2027-01-05T10:00:00+08:00', { noticeSpreadMinutes: SPREAD_MINUTES });
+    const round = await s.seedRound({ tasks: [{ dueDate: DUE }], units: 1, noticeSpreadMinutes: 0 });
+    const [plan] = await s.issued(await s.startUnit(round, round.unitCodes[0]));
+    expect(plan.steps.map((st) => st.at)).toEqual([
+      s.at('2027-01-11T09:00:00+08:00'),
+      s.at('2027-01-15T00:00:00+08:00'),
+      s.at('2027-01-19T09:00:00+08:00'),
+      s.at('2027-01-25T09:00:00+08:00'),
+      s.at('2027-02-03T09:00:00+08:00'),
+    ]);
+  });
 });
