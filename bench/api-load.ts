@@ -26,13 +26,13 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import { startLocalStack } from '../scripts/stack';
-import { appProcess, startAppProcess, startClusterStack, stopPid } from '../scripts/stack/cluster';
 import { freePort } from '../scripts/stack/ports';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs, startApp } from './lib/app';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
+import { startBenchCluster } from './lib/cluster';
 import { ProcSampler } from './lib/proc';
 
 const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--cluster] [--json]';
@@ -187,10 +187,9 @@ async function updateCeiling(address: string, workflows: number, concurrency: nu
 
 /** The app on the chosen stack: one process on the dev server, or two workers and one API on the cluster stack. */
 async function startStack(cluster: boolean, dataDir: string) {
-  const stackLog = (m: string) => console.error(`[stack] ${m}`);
-  const port = await freePort();
   if (!cluster) {
-    const stack = await startLocalStack({ dataDir, persistent: false, log: stackLog });
+    const port = await freePort();
+    const stack = await startLocalStack({ dataDir, persistent: false, log: (m) => console.error(`[stack] ${m}`) });
     const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn' };
     const app = await startApp({ port, env, logFile: path.join(dataDir, 'app.log') });
     return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, port, apiPid: app.pid, shape: 'dev server, one process for worker and API', stop: async () => {
@@ -198,26 +197,12 @@ async function startStack(cluster: boolean, dataDir: string) {
       await stack.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
     } };
   }
-  const stack = await startClusterStack({ dataDir, persistent: false, ui: false, log: stackLog });
-  const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(dataDir, 'files') };
-  const pids = [1, 2].map((i) => startAppProcess(appProcess('worker', env, path.join(dataDir, `worker-${i}.log`))));
-  const apiPid = startAppProcess(appProcess('api', env, path.join(dataDir, 'api.log')));
-  const stop = async () => {
-    await Promise.all([...pids, apiPid].map((pid) => stopPid(pid, 20_000)));
-    await stack.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
+  const started = await startBenchCluster({ dataDir, taskQueue: 'duban-bench-api-load', workers: 2 });
+  const { stack } = started;
+  return {
+    databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port: started.port, apiPid: started.processes.find(([name]) => name === 'api')![1],
+    shape: 'real Temporal server on PostgreSQL, two worker processes, one API process', stop: started.stop,
   };
-  try {
-    const deadline = Date.now() + 180_000;
-    while (!(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline) throw new Error('the API is not ready');
-      await sleep(300);
-    }
-    await sleep(5000); // the workers bundle their workflows on start
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port, apiPid, shape: 'real Temporal server on PostgreSQL, two worker processes, one API process', stop };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -14,11 +14,10 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
-import { appProcess, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../scripts/stack/cluster';
-import { freePort } from '../scripts/stack/ports';
 import { roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs } from './lib/app';
+import { startBenchCluster, type BenchCluster } from './lib/cluster';
 import { machine } from './lib/machine';
 import { ProcSampler, type Sample, type Watched } from './lib/proc';
 
@@ -27,14 +26,6 @@ const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const mib = (kib: number) => Math.round(kib / 102.4) / 10;
-
-async function untilReady(url: string, what: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fetch(url).then((r) => r.ok, () => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} not ready`);
-    await sleep(300);
-  }
-}
 
 /** The directory through the API: templates one by one, units as one spreadsheet import per 5,000. */
 async function setUp(api: Api, baseUrl: string, token: string, units: number, tasks: number) {
@@ -144,26 +135,18 @@ export async function main(argv: string[]): Promise<number> {
   const total = units * tasks;
   const dataDir = path.join(ROOT, '.data', 'bench-cluster');
   const started = Date.now();
-  const pids: Array<[string, number]> = [];
-  let stack: ClusterStack | undefined;
+  let cluster: BenchCluster | undefined;
   let connection: Connection | undefined;
   const cleanUp = async () => {
     await connection?.close().catch(() => undefined);
-    await Promise.all(pids.map(([, pid]) => stopPid(pid, 20_000)));
-    await stack?.stop();
+    await cluster?.stop();
   };
   process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 
   try {
-    stack = await startClusterStack({ dataDir, persistent: false, ui: false, log: (m) => console.error(`[stack] ${m}`) });
-    const port = await freePort();
-    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(dataDir, 'files') };
+    cluster = await startBenchCluster({ dataDir, taskQueue: TASK_QUEUE, workers });
+    const { stack, baseUrl, processes: pids } = cluster;
     const token = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准测试办公室', '--label', 'bench'], { ...process.env, DATABASE_URL: stack.databaseUrl })).trim().split('\n').pop()!;
-    for (let i = 1; i <= workers; i++) pids.push([`worker${i}`, startAppProcess(appProcess('worker', env, path.join(dataDir, `worker-${i}.log`)))]);
-    pids.push(['api', startAppProcess(appProcess('api', env, path.join(dataDir, 'api.log')))]);
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await untilReady(`${baseUrl}/readyz`, 'the API');
-    await sleep(5000); // the workers bundle their workflows on start
     connection = await Connection.connect({ address: stack.temporal.address });
     const client = new Client({ connection });
     const api = new Api(baseUrl, token);

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { appProcess, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../../scripts/stack/cluster';
+import { freePort } from '../../scripts/stack/ports';
+import { sleep } from './api';
+
+export interface BenchCluster {
+  stack: ClusterStack;
+  port: number;
+  baseUrl: string;
+  /** Each app process by name (`worker1`, `worker2`, …, `api`) and pid. */
+  processes: Array<[string, number]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The cluster stack as a deployment runs it (scripts/stack/cluster.ts: the real Temporal server on PostgreSQL)
+ * with `workers` worker processes and one API process, once the API is ready and the workers have bundled
+ * their workflows. Everything started is stopped again if it does not come up.
+ */
+export async function startBenchCluster(opts: { dataDir: string; taskQueue: string; workers: number }): Promise<BenchCluster> {
+  const stack = await startClusterStack({ dataDir: opts.dataDir, persistent: false, ui: false, log: (m) => console.error(`[stack] ${m}`) });
+  const port = await freePort();
+  const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: opts.taskQueue, LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(opts.dataDir, 'files') };
+  const processes: Array<[string, number]> = [];
+  for (let i = 1; i <= opts.workers; i++) processes.push([`worker${i}`, startAppProcess(appProcess('worker', env, path.join(opts.dataDir, `worker-${i}.log`)))]);
+  processes.push(['api', startAppProcess(appProcess('api', env, path.join(opts.dataDir, 'api.log')))]);
+  const stop = async () => {
+    await Promise.all(processes.map(([, pid]) => stopPid(pid, 20_000)));
+    await stack.stop().catch((e: Error) => console.error(`[stack] stopping: ${e.message}`));
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 180_000;
+    while (!(await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error('the API is not ready');
+      await sleep(300);
+    }
+    await sleep(5000); // the workers bundle their workflows on start
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stack, port, baseUrl, processes, stop };
+}
