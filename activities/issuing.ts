@@ -6,34 +6,42 @@ import type { ActivityDeps } from './deps';
 import { dueDateAfter, planSteps, roundNoticeOffsetMs } from './planning';
 import { shanghaiDate } from '../domain/time';
 
-export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: ActivityDeps) {
-  return {
-    /**
-     * Writes a unit's task list for a round and returns each task's plan. Due dates are
-     * counted in working days from the launch; rows are keyed on (round, unit, template),
-     * so a retry finds the rows the first attempt wrote.
-     */
-    async issueTaskList({ roundId, unitCode }: { roundId: string; unitCode: string }): Promise<{ tasks: PlannedTask[] }> {
-      const round = await db.round.findUniqueOrThrow({ where: { id: roundId } });
-      const unit = await db.unit.findUniqueOrThrow({ where: { code: unitCode } });
-      const spec = round.spec as unknown as RoundSpec;
-      const list = unitTaskList(spec, unitCode);
-      const templates = await db.taskTemplate.findMany({ where: { code: { in: list.map((t) => t.templateCode) } } });
-      const byCode = new Map(templates.map((t) => [t.code, t]));
-      const launchedAt = round.launchedAt.getTime();
-      const calendar = await calendars.current();
-      const noticeOffset = roundNoticeOffsetMs(round, unitCode, noticeSpreadMinutes);
+/**
+ * Writes the task lists of some units of a round and returns each unit's plan, by unit code. Due dates are
+ * counted in working days from the launch. Rows are keyed on (round, unit, template), so a retry finds the
+ * rows the first attempt wrote, with whatever status they have reached since.
+ */
+export function createIssuer({ db, calendars, noticeSpreadMinutes }: Pick<ActivityDeps, 'db' | 'calendars' | 'noticeSpreadMinutes'>) {
+  return async function issueUnits(roundId: string, units: { id: string; code: string }[]): Promise<Map<string, PlannedTask[]>> {
+    const issued = new Map<string, PlannedTask[]>();
+    if (units.length === 0) return issued;
+    const round = await db.round.findUniqueOrThrow({ where: { id: roundId } });
+    const spec = round.spec as unknown as RoundSpec;
+    const lists = units.map((unit) => ({ unit, list: unitTaskList(spec, unit.code) }));
+    const codes = [...new Set(lists.flatMap(({ list }) => list.map((t) => t.templateCode)))];
+    const templates = await db.taskTemplate.findMany({ where: { code: { in: codes } } });
+    const byCode = new Map(templates.map((t) => [t.code, t]));
+    const launchedAt = round.launchedAt.getTime();
+    const calendar = await calendars.current();
 
-      const planned = list.map((t) => {
-        const template = byCode.get(t.templateCode);
-        if (!template) throw new Error(`template ${t.templateCode} of round ${roundId} no longer exists`);
-        const due = t.dueDate ? { date: t.dueDate, provisional: !calendar.covers(t.dueDate) } : dueDateAfter(calendar, launchedAt, template.dueWorkingDays);
-        return { template, plan: planSteps(calendar, due.date, spec.escalationPolicy, launchedAt, due.provisional, { noticeOffsetMs: noticeOffset }) };
-      });
+    const planned = lists.map(({ unit, list }) => {
+      const noticeOffset = roundNoticeOffsetMs(round, unit.code, noticeSpreadMinutes);
+      return {
+        unit,
+        tasks: list.map((t) => {
+          const template = byCode.get(t.templateCode);
+          if (!template) throw new Error(`template ${t.templateCode} of round ${roundId} no longer exists`);
+          const due = t.dueDate ? { date: t.dueDate, provisional: !calendar.covers(t.dueDate) } : dueDateAfter(calendar, launchedAt, template.dueWorkingDays);
+          return { template, plan: planSteps(calendar, due.date, spec.escalationPolicy, launchedAt, due.provisional, { noticeOffsetMs: noticeOffset }) };
+        }),
+      };
+    });
 
-      // One statement for the whole list. Prisma's createMany spends ~0.8 ms of CPU per row compiling
-      // (24 ms for 30 rows, the largest cost of issuing a round); this raw insert costs ~1 ms in all.
-      const inserts = planned.map(({ template, plan }) => ({
+    // One statement for every list. Prisma's createMany spends ~0.8 ms of CPU per row compiling
+    // (24 ms for one unit's 30 rows); this raw insert costs ~1 ms for a unit, less per unit in a batch.
+    const inserts = planned.flatMap(({ unit, tasks }) =>
+      tasks.map(({ template, plan }) => ({
+        unit_id: unit.id,
         template_id: template.id,
         code: template.code,
         title: template.title,
@@ -44,21 +52,28 @@ export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: 
         due_at: new Date(plan.dueAt).toISOString(),
         due_provisional: plan.dueProvisional,
         ladder_provisional: plan.ladderProvisional,
-      }));
-      await db.$executeRaw`
+      })),
+    );
+    const unitIds = units.map((u) => u.id);
+    await db.$transaction([
+      db.$executeRaw`
         INSERT INTO tasks (id, round_id, unit_id, template_id, code, title, category, weight, evidence_required, due_date, due_at, due_provisional, ladder_provisional, issued_at)
-        SELECT gen_random_uuid(), ${roundId}::uuid, ${unit.id}::uuid, r.template_id, r.code, r.title, r.category, r.weight, r.evidence_required,
+        SELECT gen_random_uuid(), ${roundId}::uuid, r.unit_id, r.template_id, r.code, r.title, r.category, r.weight, r.evidence_required,
                r.due_date, r.due_at, r.due_provisional, r.ladder_provisional, ${round.launchedAt.toISOString()}::timestamptz
         FROM jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) AS r(
-          template_id uuid, code text, title text, category text, weight int, evidence_required text[], due_date text, due_at timestamptz, due_provisional boolean, ladder_provisional boolean)
-        ON CONFLICT (round_id, unit_id, template_id) DO NOTHING`;
-      await db.roundUnit.update({ where: { roundId_unitId: { roundId, unitId: unit.id } }, data: { issuedAt: new Date() } });
+          unit_id uuid, template_id uuid, code text, title text, category text, weight int, evidence_required text[], due_date text, due_at timestamptz, due_provisional boolean, ladder_provisional boolean)
+        ORDER BY r.unit_id, r.template_id
+        ON CONFLICT (round_id, unit_id, template_id) DO NOTHING`,
+      db.$executeRaw`UPDATE round_units SET issued_at = now() WHERE round_id = ${roundId}::uuid AND unit_id = ANY(${unitIds}::uuid[]) AND issued_at IS NULL`,
+    ]);
 
-      const rows = await db.task.findMany({ where: { roundId, unitId: unit.id }, select: { id: true, templateId: true, status: true, evidenceRequired: true } });
-      const rowByTemplate = new Map(rows.map((r) => [r.templateId, r]));
-      return {
-        tasks: planned.map(({ template, plan }) => {
-          const row = rowByTemplate.get(template.id)!;
+    const rows = await db.task.findMany({ where: { roundId, unitId: { in: unitIds } }, select: { id: true, unitId: true, templateId: true, status: true, evidenceRequired: true } });
+    const rowByKey = new Map(rows.map((r) => [`${r.unitId}/${r.templateId}`, r]));
+    for (const { unit, tasks } of planned) {
+      issued.set(
+        unit.code,
+        tasks.map(({ template, plan }) => {
+          const row = rowByKey.get(`${unit.id}/${template.id}`)!;
           return {
             taskId: row.id,
             code: template.code,
@@ -70,9 +85,24 @@ export function createIssuingActivities({ db, calendars, noticeSpreadMinutes }: 
             pendingSubmissionId: null,
           };
         }),
-      };
-    },
+      );
+    }
+    return issued;
+  };
+}
 
+export function createIssuingActivities(deps: ActivityDeps) {
+  const { db, calendars, noticeSpreadMinutes } = deps;
+  const issueUnits = createIssuer(deps);
+  return {
+    /**
+     * Writes one unit's task list. Units started before their round issued lists in batches run this
+     * themselves; it stays registered so their histories replay and a unit started then can still issue.
+     */
+    async issueTaskList({ roundId, unitCode }: { roundId: string; unitCode: string }): Promise<{ tasks: PlannedTask[] }> {
+      const unit = await db.unit.findUniqueOrThrow({ where: { code: unitCode }, select: { id: true, code: true } });
+      return { tasks: (await issueUnits(roundId, [unit])).get(unitCode)! };
+    },
     /**
      * Adds one task to a unit's list in a running round: due on the given date or the template's
      * working days from now, on the round's ladder. Keyed on (round, unit, template) like issuing,

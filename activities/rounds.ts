@@ -7,6 +7,7 @@ import { enqueueNotifications } from '../store/notifications';
 import { closeUnitSignal, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { ActivityDeps } from './deps';
+import { createIssuer } from './issuing';
 
 /** Temporal calls in flight at once from one fan-out activity. */
 const CONCURRENCY = 16;
@@ -22,28 +23,40 @@ async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>) {
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
 }
 
-export function createRoundActivities({ db, client, taskQueue, minResponses, eagerStart = false }: ActivityDeps) {
-  async function unitCodes(roundId: string, batch: number, batchSize: number) {
+export function createRoundActivities(deps: ActivityDeps) {
+  const { db, client, taskQueue, minResponses, eagerStart = false } = deps;
+  const issueUnits = createIssuer(deps);
+
+  async function batchUnits(roundId: string, batch: number, batchSize: number) {
     const rows = await db.roundUnit.findMany({
       where: { roundId },
       orderBy: { unitId: 'asc' },
       skip: batch * batchSize,
       take: batchSize,
-      select: { unit: { select: { code: true } } },
+      select: { unit: { select: { id: true, code: true } } },
     });
-    return rows.map((r) => r.unit.code);
+    return rows.map((r) => r.unit);
+  }
+
+  async function unitCodes(roundId: string, batch: number, batchSize: number) {
+    return (await batchUnits(roundId, batch, batchSize)).map((u) => u.code);
   }
 
   return {
-    /** Starts the unit workflows of one batch; ids are deterministic, so a retry starts none twice. */
+    /**
+     * Issues the task lists of one batch of units in one statement, then starts each unit's workflow holding
+     * its list, so a unit's start is its only work at issue time: no per-unit queries, no activity in its
+     * history. Rows and workflow ids are deterministic, so a retry writes no task and starts no unit twice.
+     */
     async startUnitWorkflows({ roundId, batch, batchSize }: { roundId: string; batch: number; batchSize: number }): Promise<number> {
-      const codes = await unitCodes(roundId, batch, batchSize);
-      await eachLimited(codes, async (unitCode) => {
+      const units = await batchUnits(roundId, batch, batchSize);
+      const lists = await issueUnits(roundId, units);
+      await eachLimited(units, async ({ code: unitCode }) => {
         try {
           await client.workflow.start<typeof superviseUnit>('superviseUnit', {
             taskQueue,
             workflowId: unitWorkflowId(roundId, unitCode),
-            args: [{ roundId, unitCode }],
+            args: [{ roundId, unitCode, carried: { tasks: lists.get(unitCode)!, outcome: null } }],
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             // The first workflow task comes back with the start response when this worker has a free slot.
             requestEagerStart: eagerStart,
@@ -52,7 +65,7 @@ export function createRoundActivities({ db, client, taskQueue, minResponses, eag
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
       });
-      return codes.length;
+      return units.length;
     },
 
     /** Tells every unit workflow of a batch that the round is over and waits until each has finished. */

@@ -1,9 +1,10 @@
 /**
  * National-scale issue benchmark on the cluster stack: the real Temporal server on PostgreSQL, two worker
  * processes and one API process (scripts/stack/cluster.ts, as `npm run start:cluster` runs them). One round of
- * U units x T tasks is launched through the API and timed until every task is issued; then, in the same run,
- * two ceilings of the same servers: trivial workflow starts per second, and multi-row INSERTs into a table of
- * the tasks table's shape (rows per second), each beside the rate the round reached.
+ * U units x T tasks is launched through the API and timed until every task is issued and every unit's workflow
+ * has started; then, in the same run, two ceilings of the same servers: trivial workflow starts per second, and
+ * multi-row INSERTs into a table of the tasks table's shape (rows per second), each beside the rate the round
+ * reached.
  *
  *   npm run bench -- national --units 20000 --tasks 30 --cluster [--json] [--out report.json]
  */
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
-import { roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
+import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs } from './lib/app';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
@@ -26,6 +27,9 @@ const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const mib = (kib: number) => Math.round(kib / 102.4) / 10;
+
+/** The round workflow's phase: `issuing` until every batch of units has its lists and its workflows. */
+const roundPhase = async (client: Client, roundId: string) => (await client.workflow.getHandle(roundWorkflowId(roundId)).query(getRoundProgressQuery)).phase;
 
 /** The directory through the API: templates one by one, units as one spreadsheet import per 5,000. */
 async function setUp(api: Api, baseUrl: string, token: string, units: number, tasks: number) {
@@ -172,7 +176,8 @@ export async function main(argv: string[]): Promise<number> {
       const round = await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
       const elapsed = performance.now() - t0;
       timeline.push([seconds(elapsed), round.counts.issued]);
-      if (round.counts.issued >= total) {
+      // Every task row written and every unit workflow started: a batch writes its lists just before it starts its units.
+      if (round.counts.issued >= total && (await roundPhase(client, launched.id)) !== 'issuing') {
         issuedSeconds = seconds(elapsed);
         break;
       }

@@ -27,7 +27,7 @@ export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: st
     ...(body.dueDate && body.dueDate < shanghaiDate(Date.now()) ? [{ path: 'dueDate', message: 'must be today or later', in: 'body' as const, code: 'in_the_past' }] : []),
   ];
   if (errors.length > 0) throw badRequest(`${errors.length} field(s) are invalid`, errors);
-  const result = await viaWorkflow(ctx, () =>
+  const result = await viaWorkflow(ctx, round, () =>
     ctx.client.workflow
       .getHandle(unitWorkflowId(round.id, unit.code))
       .executeUpdate(addTaskUpdate, { args: [{ templateCode: template!.code, dueDate: body.dueDate, actor: actor.actor }] }),

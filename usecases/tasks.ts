@@ -35,7 +35,7 @@ export async function submitTask(ctx: UseCaseContext, actor: Actor, taskId: stri
   }
   const key = idempotencyKey ?? randomUUID();
   const evidence = await resolveEvidenceFiles(ctx.db, task.unitId, body.evidence);
-  return viaWorkflow(ctx, () =>
+  return viaWorkflow(ctx, task.round, () =>
     unitWorkflow(ctx, task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
   );
 }
@@ -69,7 +69,7 @@ export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: st
     return { submissionId: submission.id, taskStatus: result.taskStatus, evaluationVersion: result.version };
   }
   if (submission.status !== 'pending') throw conflict(ErrorCode.SubmissionReviewed, `the submission was already ${submission.status}`);
-  const result = await viaWorkflow(ctx, () =>
+  const result = await viaWorkflow(ctx, task.round, () =>
     unitWorkflow(ctx, task).executeUpdate(reviewSubmissionUpdate, {
       args: [{ taskId: task.id, submissionId: submission.id, decision: body.decision, score: body.score, comment: body.comment, reviewer: actor.office!.code, actor: actor.actor }],
       updateId: `review:${submission.id}`,
@@ -81,12 +81,12 @@ export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: st
 export async function extendTask(ctx: UseCaseContext, actor: Actor, id: string, body: { dueDate: string; reason: string }) {
   const task = await visibleTask(ctx.db, actor, id);
   if (body.dueDate < shanghaiDate(Date.now())) throw badRequest('the new due date is in the past', [{ path: 'dueDate', message: 'must be today or later', in: 'body', code: 'in_the_past' }]);
-  await viaWorkflow(ctx, () => unitWorkflow(ctx, task).executeUpdate(extendTaskUpdate, { args: [{ taskId: task.id, dueDate: body.dueDate, reason: body.reason, actor: actor.actor }] }));
+  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(extendTaskUpdate, { args: [{ taskId: task.id, dueDate: body.dueDate, reason: body.reason, actor: actor.actor }] }));
   return taskView(await visibleTask(ctx.db, actor, id));
 }
 
 export async function waiveTask(ctx: UseCaseContext, actor: Actor, id: string, body: { reason: string }) {
   const task = await visibleTask(ctx.db, actor, id);
-  await viaWorkflow(ctx, () => unitWorkflow(ctx, task).executeUpdate(waiveTaskUpdate, { args: [{ taskId: task.id, reason: body.reason, actor: actor.actor }] }));
+  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(waiveTaskUpdate, { args: [{ taskId: task.id, reason: body.reason, actor: actor.actor }] }));
   return taskView(await visibleTask(ctx.db, actor, id));
 }

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, conflict, notFound, unprocessable } from '../api/problem';
+import { serviceUnavailable } from '../api/unavailable';
 import { codeOfFailureType, ErrorCode } from '../domain/errors';
 import type { UseCaseContext } from './context';
 
@@ -25,12 +26,17 @@ function toAppError(failure: ApplicationFailure): AppError {
  * has a deadline (DUBAN_WORKFLOW_CALL_SECONDS): with no worker to take the update, or Temporal down, it ends
  * there and the API answers 503 with Retry-After. The update keeps its id, so the client's retry joins the
  * same update instead of making a second one.
+ *
+ * A unit of an open round whose workflow is not there yet is one whose batch is still being issued: its list
+ * is written a moment before its workflow starts. That answers 503 with Retry-After, not a 409 that would
+ * say the round is over.
  */
-export async function viaWorkflow<T>(ctx: Pick<UseCaseContext, 'client' | 'config'>, send: () => Promise<T>): Promise<T> {
+export async function viaWorkflow<T>(ctx: Pick<UseCaseContext, 'client' | 'config'>, round: { status: string }, send: () => Promise<T>): Promise<T> {
   try {
     return await ctx.client.withDeadline(Date.now() + ctx.config.DUBAN_WORKFLOW_CALL_SECONDS * 1000, send);
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw toAppError(err.cause);
+    if (err instanceof WorkflowNotFoundError && round.status === 'open') throw serviceUnavailable("the unit's supervision is starting; retry shortly");
     if (err instanceof WorkflowNotFoundError) throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');
     throw err;
   }

@@ -45,7 +45,11 @@ export type UnitOutcome = 'closed' | 'cancelled';
 export interface SuperviseUnitInput {
   roundId: string;
   unitCode: string;
-  /** State carried across continue-as-new. */
+  /**
+   * The state the run starts from: the task list its round issued (each unit's list is written with its
+   * batch's, before the unit starts), or the state carried across continue-as-new. Absent, the unit
+   * issues its own list first, as units did before rounds issued in batches.
+   */
   carried?: { tasks: PlannedTask[]; outcome: UnitOutcome | null };
 }
 

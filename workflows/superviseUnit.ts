@@ -58,9 +58,9 @@ function asRefusal(err: unknown): unknown {
 }
 
 /**
- * One supervised unit in one round: issues its task list, holds every task's deadline
- * and escalation ladder, and is the only writer of its tasks' state. It keeps a single
- * pending timer, for the earliest instant any task plans to act at.
+ * One supervised unit in one round: starts from the task list its round issued (or issues its own, if
+ * started without one), holds every task's deadline and escalation ladder, and is the only writer of
+ * its tasks' state. It keeps a single pending timer, for the earliest instant any task plans to act at.
  */
 export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcome: UnitOutcome; tasks: number }> {
   const { roundId, unitCode } = input;

@@ -3,7 +3,7 @@ import { sql } from '../../integration/support/db';
 import { mintToken, uniqueCode, type Office } from '../../integration/support/fixtures';
 import { api, expectStatus, request, type Api, type Reply } from '../../integration/support/http';
 import { sleep, waitFor } from '../../integration/support/poll';
-import { workflowStatuses } from '../../integration/support/temporal';
+import { waitUntilRunning } from '../../integration/support/temporal';
 
 /** Units per round in the fault tests (DUBAN_CLUSTER_UNITS, default 2,000). */
 export const UNITS = Number(process.env.DUBAN_CLUSTER_UNITS ?? 2000);
@@ -36,7 +36,7 @@ export async function expectEveryTaskOnce(roundId: string, unitCodes: string[], 
   );
   expect(rows).toEqual({ tasks: String(total), distinct: String(total), units: String(unitCodes.length) });
   if (workflows === 'running') {
-    const statuses = await workflowStatuses(unitCodes.map((code) => unitWorkflowId(roundId, code)));
+    const statuses = await waitUntilRunning(unitCodes.map((code) => unitWorkflowId(roundId, code)));
     expect([...statuses.values()].filter((s) => s !== 'RUNNING')).toEqual([]);
   }
 }

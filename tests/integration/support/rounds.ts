@@ -1,5 +1,7 @@
+import { getRoundProgressQuery, roundWorkflowId } from '../../../workflows/contracts';
 import { expectStatus, type Api } from './http';
 import { waitFor } from './poll';
+import { withTemporal } from './temporal';
 
 export type { Counts as RoundCounts } from '../../../usecases/roundCounts';
 import type { Counts as RoundCounts } from '../../../usecases/roundCounts';
@@ -39,5 +41,14 @@ export async function getRound(by: Api, id: string): Promise<RoundView> {
 export const waitForRound = (by: Api, id: string, done: (r: RoundView) => boolean, what: string, timeoutMs = 90_000) =>
   waitFor(() => getRound(by, id), done, `round ${id}: ${what}`, timeoutMs);
 
-export const waitUntilIssued = (by: Api, id: string, timeoutMs?: number) =>
-  waitForRound(by, id, (r) => r.counts.tasks > 0 && r.counts.issued === r.counts.tasks, 'every task issued', timeoutMs);
+/**
+ * Waits until every task of the round is issued and every unit's workflow has started: a round writes a batch's
+ * lists just before it starts the batch's units, and a write to a unit not yet started answers 503.
+ */
+export async function waitUntilIssued(by: Api, id: string, timeoutMs = 90_000): Promise<RoundView> {
+  const round = await waitForRound(by, id, (r) => r.counts.tasks > 0 && r.counts.issued === r.counts.tasks, 'every task issued', timeoutMs);
+  await withTemporal((client) =>
+    waitFor(() => client.workflow.getHandle(roundWorkflowId(id)).query(getRoundProgressQuery), (p) => p.phase !== 'issuing', `round ${id}: every unit started`, timeoutMs, 100),
+  );
+  return round;
+}

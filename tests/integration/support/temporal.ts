@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { waitFor } from './poll';
 import { stack } from './stack';
 
 /** The status name (RUNNING, COMPLETED, ...) of each workflow id, or NOT_FOUND; read from the real Temporal server. */
@@ -19,6 +20,16 @@ export async function workflowStatuses(workflowIds: string[]): Promise<Map<strin
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Waits until every one of the workflows runs, and returns their statuses as last read (some not RUNNING if the
+ * time ran out). A round writes a batch's lists just before it starts the batch's units, so the record can show
+ * a unit's tasks a moment before its workflow exists, and longer when a crash interrupted the batch.
+ */
+export async function waitUntilRunning(workflowIds: string[], timeoutMs = 300_000): Promise<Map<string, string>> {
+  const allRunning = (s: Map<string, string>) => [...s.values()].every((x) => x === 'RUNNING');
+  return waitFor(() => workflowStatuses(workflowIds), allRunning, 'every workflow to run', timeoutMs, 1000).catch(() => workflowStatuses(workflowIds));
 }
 
 /** Runs `fn` with a client of the real Temporal server, closing its connection afterwards. */
