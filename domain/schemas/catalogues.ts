@@ -15,8 +15,14 @@ export const CreateCatalogueBody = z
   .openapi('CreateCatalogue');
 export type CreateCatalogueBody = z.infer<typeof CreateCatalogueBody>;
 
-const ItemTask = CreateTaskTemplateBody.omit({ code: true, title: true }).openapi('CatalogueItemTask', {
+const ItemTaskFields = CreateTaskTemplateBody.omit({ code: true, title: true });
+const ItemTask = ItemTaskFields.openapi('CatalogueItemTask', {
   description: 'What a round issues for this policy point; its title is the item\'s',
+});
+// Built from the fields, not from the registered input schema: an extension of it would be `allOf` that
+// reference, which no `null` satisfies, and a programme or measure has no task.
+const ItemTaskView = ItemTaskFields.extend({ templateCode: z.string(), description: z.string().nullable() }).openapi('CatalogueItemTaskView', {
+  description: 'What a round issues for this policy point, as published; null for a programme or a measure',
 });
 
 export const CatalogueItemInput = z
@@ -71,7 +77,7 @@ export const CatalogueItemView = z
     level: z.enum(ITEM_LEVELS),
     parentCode: z.string().nullable(),
     title: z.string(),
-    task: ItemTask.extend({ templateCode: z.string(), description: z.string().nullable() }).nullable(),
+    task: ItemTaskView.nullable(),
   })
   .openapi('CatalogueItem');
 
