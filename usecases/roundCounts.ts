@@ -24,21 +24,36 @@ export interface Counts {
  */
 export async function roundCounts(db: Db, viewer: Viewer, rounds: Array<{ id: string; spec: unknown }>): Promise<Map<string, Counts>> {
   const visible = { roundId: { in: rounds.map((r) => r.id) }, unit: unitWhere(viewer) };
-  const [sums, waiting] = await Promise.all([
+  // Units not yet issued are counted, not loaded: each has the common list, except the few a round tailors,
+  // which are the only ones read one by one (at launch a national round has 20,000 units waiting).
+  const tailored = [...new Set(rounds.flatMap((r) => Object.keys((r.spec as RoundSpec).unitTasks ?? {})))];
+  const [sums, waitingCounts, waitingTailored] = await Promise.all([
     db.roundUnit.groupBy({
       by: ['roundId'],
       where: visible,
       _count: { _all: true },
       _sum: { taskCount: true, submittedCount: true, acceptedCount: true, returnedCount: true, overdueCount: true, waivedCount: true, escalatedCount: true },
     }),
-    db.roundUnit.findMany({ where: { ...visible, taskCount: 0 }, select: { roundId: true, unit: { select: { code: true } } } }),
+    db.roundUnit.groupBy({ by: ['roundId'], where: { ...visible, taskCount: 0 }, _count: { _all: true } }),
+    tailored.length === 0
+      ? Promise.resolve([])
+      : db.roundUnit.findMany({
+          where: { roundId: visible.roundId, taskCount: 0, unit: { AND: [unitWhere(viewer), { code: { in: tailored } }] } },
+          select: { roundId: true, unit: { select: { code: true } } },
+        }),
   ]);
+  const plannedOf = (r: { id: string; spec: unknown }) => {
+    const spec = r.spec as RoundSpec;
+    const waiting = waitingCounts.find((w) => w.roundId === r.id)?._count._all ?? 0;
+    const adjust = waitingTailored.filter((w) => w.roundId === r.id).reduce((n, w) => n + unitTaskList(spec, w.unit.code).length - spec.tasks.length, 0);
+    return waiting * spec.tasks.length + adjust;
+  };
   return new Map(
     rounds.map((r) => {
       const row = sums.find((s) => s.roundId === r.id);
       const sum = row?._sum;
       const issued = sum?.taskCount ?? 0;
-      const planned = waiting.filter((w) => w.roundId === r.id).reduce((n, w) => n + unitTaskList(r.spec as RoundSpec, w.unit.code).length, 0);
+      const planned = plannedOf(r);
       return [
         r.id,
         {

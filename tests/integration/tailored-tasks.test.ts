@@ -1,5 +1,6 @@
 import { createOffice, createTaskTemplate, createUnitWithToken, root, type Office, type Unit } from './support/fixtures';
 import { expectProblem, expectStatus, type Api } from './support/http';
+import { sql } from './support/db';
 import { waitFor } from './support/poll';
 import { getRound, roundBody, waitUntilIssued } from './support/rounds';
 import { submitAndAccept, type TaskView } from './support/tasks';
@@ -50,6 +51,16 @@ describe('tailored task lists (一企一特色)', () => {
     expect(round.counts).toMatchObject({ units: 2, tasks: 4, issued: 4 });
     expect(await codesOf(a)).toEqual([common1.code, special.code].sort());
     expect(await codesOf(b)).toEqual([common1.code, common2.code].sort());
+  });
+
+  test('when tailored units are not yet issued, then counts.tasks already holds what each will be issued', async () => {
+    // a: the common list with one template more; b: the common list. A unit with no task rows is one whose batch is still to come.
+    const body = roundBody([a.code, b.code], [common1.code, common2.code], { unitTasks: { [a.code]: { add: [{ templateCode: special.code }] } } });
+    const id = expectStatus(await city.api.post('/rounds', body), 202).id;
+    expect((await waitUntilIssued(city.api, id)).counts).toMatchObject({ units: 2, tasks: 5, issued: 5 });
+    await sql('DELETE FROM tasks WHERE round_id = $1', [id]);
+    expect((await getRound(city.api, id)).counts).toMatchObject({ units: 2, tasks: 5, issued: 0 });
+    expectStatus(await city.api.post(`/rounds/${id}/cancel`), 202);
   });
 
   test('when an office adds a task due today to one unit mid-round, then it answers 201, the unit sees it, and its ladder reminds at once', async () => {
