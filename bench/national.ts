@@ -28,6 +28,12 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const mib = (kib: number) => Math.round(kib / 102.4) / 10;
 
+function latencySummary(ms: number[]) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
+  return { reads: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(sorted[sorted.length - 1] ?? 0) };
+}
+
 /** The round workflow's phase: `issuing` until every batch of units has its lists and its workflows. */
 const roundPhase = async (client: Client, roundId: string) => (await client.workflow.getHandle(roundWorkflowId(roundId)).query(getRoundProgressQuery)).phase;
 
@@ -172,8 +178,11 @@ export async function main(argv: string[]): Promise<number> {
     });
     let issuedSeconds = 0;
     const timeline: Array<[number, number]> = [];
+    const readMs: number[] = [];
     for (;;) {
+      const asked = performance.now();
       const round = await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
+      readMs.push(performance.now() - asked);
       const elapsed = performance.now() - t0;
       timeline.push([seconds(elapsed), round.counts.issued]);
       // Every task row written and every unit workflow started: a batch writes its lists just before it starts its units.
@@ -209,6 +218,8 @@ export async function main(argv: string[]): Promise<number> {
       unitsPerSecond,
       tasksPerSecond,
       histories,
+      // GET /rounds/{id} as the benchmark polled it once a second while the round issued.
+      roundReadWhileIssuingMs: latencySummary(readMs),
       peakRssMiB: map((s) => mib(s.peakKiB)),
       postgresPeakPssMiB: mib(samples.postgres.pssPeakKiB ?? 0),
       cpuSeconds: map((s) => s.cpuSeconds),
