@@ -7,6 +7,7 @@ import { OFFICE_LEVELS, type OfficeLevel } from '../domain/vocabulary';
 import { directoryWorkbook, NotASpreadsheet, readSpreadsheet } from '../store/directoryWorkbook';
 import type { Actor, UseCaseContext } from './context';
 import { listObservers, listOffices, listUnits, uniquely } from './directory';
+import { refreshStatistics } from '../store/statistics';
 
 type Tx = Prisma.TransactionClient;
 type Rows = ParsedSheet['rows'];
@@ -56,6 +57,7 @@ export async function importDirectory({ db }: Pick<UseCaseContext, 'db'>, actor:
       { timeout: 300_000, maxWait: 30_000 },
     ),
   );
+  if (!dryRun) await refreshStatistics(db, kind, counts.created + counts.updated);
   return { kind, dryRun, rows: sheet.rows.length, ...counts };
 }
 

@@ -11,6 +11,7 @@ import { roundWorkflowId } from '../workflows/contracts';
 import { catalogueWhere, unitWhere, type Viewer } from '../access/visibility';
 import type { superviseRound } from '../workflows/superviseRound';
 import type { RoundSpec } from '../store/roundSpec';
+import { refreshStatistics } from '../store/statistics';
 
 export interface Launcher extends Viewer {
   office: { id: string; code: string; path: string };
@@ -142,6 +143,7 @@ export async function launchRound(
     db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
     db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
   ], LAUNCH_TRANSACTION);
+  await refreshStatistics(db, 'round_units', unitIds.length);
   try {
     await client.workflow.start<typeof superviseRound>('superviseRound', {
       taskQueue: deps.taskQueue,
