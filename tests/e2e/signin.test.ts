@@ -171,6 +171,8 @@ describe('single sign-on through a real OpenID provider', () => {
     const invited = await invitePerson(city.api, { role: 'supervisor', officeCode: city.code, name: '赵统一' });
     const page = await browser.context.newPage();
     await page.goto(`${baseUrl}/#/signin`);
+    // The page draws its form once it has asked the API which ways of signing in are offered.
+    await page.getByRole('link', { name: '统一身份认证登录' }).waitFor();
     expect(await page.getByLabel('用户名').count()).toBe(0);
     expect(await page.getByText('不再使用密码登录').count()).toBe(1);
     await shot(page, 'signin-sso');

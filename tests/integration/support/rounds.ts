@@ -48,7 +48,14 @@ export const waitForRound = (by: Api, id: string, done: (r: RoundView) => boolea
 export async function waitUntilIssued(by: Api, id: string, timeoutMs = 90_000): Promise<RoundView> {
   const round = await waitForRound(by, id, (r) => r.counts.tasks > 0 && r.counts.issued === r.counts.tasks, 'every task issued', timeoutMs);
   await withTemporal((client) =>
-    waitFor(() => client.workflow.getHandle(roundWorkflowId(id)).query(getRoundProgressQuery), (p) => p.phase !== 'issuing', `round ${id}: every unit started`, timeoutMs, 100),
+    waitFor(
+      // A query needs a worker: one just restarted may not have polled yet, which is "not yet", not a failure.
+      () => client.workflow.getHandle(roundWorkflowId(id)).query(getRoundProgressQuery).catch(() => ({ phase: 'unanswered' })),
+      (p) => p.phase !== 'issuing' && p.phase !== 'unanswered',
+      `round ${id}: every unit started`,
+      timeoutMs,
+      100,
+    ),
   );
   return round;
 }
