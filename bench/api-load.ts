@@ -30,6 +30,7 @@ import { freePort } from '../scripts/stack/ports';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs, startApp } from './lib/app';
+import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
 import { startBenchCluster } from './lib/cluster';
@@ -45,16 +46,6 @@ interface Task { id: string; unitCode: string; code: string; evidenceRequired: s
 /** Evidence of every required kind; kinds other than the written summary point at a page. */
 function evidenceFor(kinds: string[]) {
   return kinds.map((kind) => (kind === 'summary' ? { kind, title: '工作总结' } : { kind, title: `证明材料（${kind}）`, uri: `https://example.org/evidence/${kind}` }));
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return round1(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
-}
-
-function summarise(latencies: number[]) {
-  const s = [...latencies].sort((a, b) => a - b);
-  return { p50Ms: percentile(s, 50), p90Ms: percentile(s, 90), p99Ms: percentile(s, 99), maxMs: round1(s[s.length - 1] ?? 0) };
 }
 
 async function issuedCount(api: Api, roundId: string): Promise<number> {

@@ -19,6 +19,7 @@ import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workf
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs } from './lib/app';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
+import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { ProcSampler, type Sample, type Watched } from './lib/proc';
 
@@ -27,12 +28,6 @@ const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const mib = (kib: number) => Math.round(kib / 102.4) / 10;
-
-function latencySummary(ms: number[]) {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
-  return { reads: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(sorted[sorted.length - 1] ?? 0) };
-}
 
 /** The round workflow's phase: `issuing` until every batch of units has its lists and its workflows. */
 const roundPhase = async (client: Client, roundId: string) => (await client.workflow.getHandle(roundWorkflowId(roundId)).query(getRoundProgressQuery)).phase;
@@ -219,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
       tasksPerSecond,
       histories,
       // GET /rounds/{id} as the benchmark polled it once a second while the round issued.
-      roundReadWhileIssuingMs: latencySummary(readMs),
+      roundReadWhileIssuing: { reads: readMs.length, ...summarise(readMs) },
       peakRssMiB: map((s) => mib(s.peakKiB)),
       postgresPeakPssMiB: mib(samples.postgres.pssPeakKiB ?? 0),
       cpuSeconds: map((s) => s.cpuSeconds),
