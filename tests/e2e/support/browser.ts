@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { someAddress } from '../../integration/support/people';
 import { ROOT } from '../../integration/support/processes';
 import { stack } from '../../integration/support/stack';
 
@@ -34,6 +35,9 @@ export async function launchBrowser(): Promise<Browser> {
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1280, height: 860 },
     acceptDownloads: true,
+    // A client address of its own (the API trusts X-Forwarded-For from loopback), so failed sign-ins
+    // by other suites on the same API, which the per-address limit counts, never lock this browser out.
+    extraHTTPHeaders: { 'x-forwarded-for': someAddress() },
   });
   context.setDefaultTimeout(20_000);
   const problems: string[] = [];
