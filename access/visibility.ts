@@ -63,6 +63,15 @@ export function unitWhere(v: Viewer): Prisma.UnitWhereInput {
   return { id: NOTHING };
 }
 
+/**
+ * The office whose row of round_office_counts holds the sums over exactly the units `unitWhere`
+ * admits: an office sees the units of its subtree, and each such row sums the units of its
+ * office's subtree. Null for any other viewer, whose counts are summed unit by unit.
+ */
+export function countedOffice(v: Viewer): string | null {
+  return v.office ? v.office.id : null;
+}
+
 export function observerWhere(v: Viewer): Prisma.ObserverWhereInput {
   if (v.observer) return { id: v.observer.id };
   return { unit: unitWhere(v) };
