@@ -6,6 +6,7 @@ import { ErrorCode } from '../domain/errors';
 import type { PrincipalKind } from '../domain/vocabulary';
 import type { Db } from '../src/db';
 import type { Actor, UseCaseContext } from '../usecases/context';
+import { tokenByHash } from '../store/principals';
 import { resolveSession, SESSION_COOKIE } from '../usecases/sessions';
 import { AppError, unauthorized } from './problem';
 
@@ -51,10 +52,7 @@ export async function mintTokenRow(db: Db, target: { kind: PrincipalKind; id: st
 }
 
 export async function resolvePrincipal(db: Db, token: string): Promise<Principal | null> {
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { office: true, unit: true, observer: true },
-  });
+  const row = await tokenByHash(db, hashToken(token));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
   if (row.kind === 'office' && row.office) {
     return {

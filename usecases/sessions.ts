@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { capabilitiesOf } from '../access/roles';
 import type { Person } from '../generated/prisma/client';
 import type { Db } from '../src/db';
+import { sessionById, type Place } from '../store/principals';
 import type { Actor, UseCaseContext } from './context';
 
 /**
@@ -29,7 +30,7 @@ export function findPersonByUsername(db: Db, username: string) {
   return db.person.findUnique({ where: { username: normalizeUsername(username) }, include: { office: true, unit: true } });
 }
 
-type PersonWithPlace = Person & { office: { id: string; code: string; path: string } | null; unit: { id: string; code: string; officeId: string } | null };
+type PersonWithPlace = Pick<Person, 'id' | 'username' | 'name' | 'role'> & Place;
 
 /** The principal a person acts as: its office with its role's capabilities, or (unit_contact) its unit. */
 export function principalOfPerson(person: PersonWithPlace, sessionId?: string): Actor | null {
@@ -68,7 +69,7 @@ export function sessionExpired(config: SessionConfig, s: { createdAt: Date; last
 /** The session a cookie names, if it is open, within both limits and its person active; a lapsed one is ended on the way. */
 export async function resolveSession(ctx: Pick<UseCaseContext, 'db' | 'config'>, cookie: string): Promise<{ principal: Actor; csrfToken: string; id: string } | null> {
   const { db, config } = ctx;
-  const session = await db.session.findUnique({ where: { id: sessionId(cookie) }, include: { person: { include: { office: true, unit: true } } } });
+  const session = await sessionById(db, sessionId(cookie));
   if (!session || session.endedAt || !session.person.active) return null;
   const now = Date.now();
   if (sessionExpired(config, session, now)) {
