@@ -45,7 +45,7 @@ export async function roundCounts(db: Db, viewer: Viewer, rounds: Array<{ id: st
   };
   return new Map(
     rounds.map((r) => {
-      const { taskCount: issued, waitingUnits: _, ...sum } = sums.get(r.id) ?? { ...ZERO };
+      const { taskCount: issued, waitingUnits: _, ...sum } = sums.get(r.id) ?? ZERO;
       return [r.id, { ...sum, tasks: issued + plannedOf(r), issued }];
     }),
   );
