@@ -1,13 +1,16 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -45,6 +48,33 @@ const fail = (type: ErrorType, message: string, details?: unknown) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
 
 const REFUSALS: readonly string[] = Object.values(ErrorType);
+
+/** A pending timer for one instant; `rang` once it has fired. */
+interface Alarm {
+  at: number;
+  rang: boolean;
+  /** Cancels the timer; resolves once its cancellation is a command, so later commands follow it as they did. */
+  cancel(): Promise<void>;
+}
+
+function startAlarm(at: number): Alarm {
+  const scope = new CancellationScope();
+  const alarm: Alarm = {
+    at,
+    rang: false,
+    cancel: () => {
+      scope.cancel();
+      return settled;
+    },
+  };
+  const settled = scope.run(() => sleep(at - Date.now())).then(
+    () => void (alarm.rang = true),
+    (err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    },
+  );
+  return alarm;
+}
 
 /**
  * An activity's typed refusal (the round was cancelled or closed before this unit heard of it, a
@@ -233,11 +263,32 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     issued = true;
   }
 
+  // The one pending timer, and whether a wake-up other than its own keeps it (decided at the first such wake-up).
+  let alarm: Alarm | undefined;
+  let keepAlarm: boolean | undefined;
+
   while (outcome === null) {
     const next = Math.min(...tasks.flatMap((t) => t.steps.map((s) => s.at)));
     const wakeUp = () => outcome !== null || planChanged || calendarPublished;
-    if (!Number.isFinite(next)) await condition(wakeUp);
-    else if (next > Date.now()) await condition(wakeUp, next - Date.now());
+    if (!Number.isFinite(next)) {
+      await alarm?.cancel();
+      alarm = undefined;
+      await condition(wakeUp);
+    } else if (next > Date.now()) {
+      if (alarm?.at !== next) {
+        await alarm?.cancel();
+        alarm = startAlarm(next);
+      }
+      const pending = alarm;
+      await condition(() => wakeUp() || pending.rang);
+      if (pending.rang) alarm = undefined;
+      // A write that leaves the earliest instant where it was keeps its timer: no timer cancelled and started
+      // again for every submission. Histories from before cancelled it at every wake-up, and replay that.
+      else if (!(keepAlarm ??= patched('one-timer-across-writes'))) {
+        await pending.cancel();
+        alarm = undefined;
+      }
+    }
     planChanged = false;
     if (outcome !== null) break;
     if (calendarPublished && patched('replan-on-published-calendar')) {
@@ -267,6 +318,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     }
   }
 
+  await alarm?.cancel();
   await condition(allHandlersFinished);
   await acts.finishUnit({ roundId, unitCode, outcome });
   return { outcome, tasks: tasks.length };
