@@ -34,7 +34,8 @@ import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
 import { startBenchCluster } from './lib/cluster';
-import { ProcSampler } from './lib/proc';
+import { ProcSampler, type Watched } from './lib/proc';
+import fs from 'node:fs';
 
 const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--cluster] [--json]';
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -143,7 +144,7 @@ async function submitAndReview(baseUrl: string, officeToken: string, unitTokens:
  * trivial type on a task queue of their own, served by a worker in this process, `concurrency` callers for
  * `duration` seconds.
  */
-async function updateCeiling(address: string, workflows: number, concurrency: number, duration: number) {
+async function updateCeiling(address: string, workflows: number, concurrency: number, duration: number, watched: Watched[]) {
   const taskQueue = `ceiling-updates-${randomUUID()}`;
   Runtime.install({ logger: new DefaultLogger('WARN') }); // the bundler's report and the worker's state changes are noise here
   const nativeConnection = await NativeConnection.connect({ address });
@@ -156,6 +157,8 @@ async function updateCeiling(address: string, workflows: number, concurrency: nu
     for (let i = 0; i < workflows; i++) handles.push(await client.workflow.start('ceilingUpdates', { taskQueue, workflowId: `${taskQueue}-${i}` }));
     const latencies: number[] = [];
     let next = 0;
+    const sampler = new ProcSampler(watched);
+    sampler.start();
     const t0 = performance.now();
     const deadline = t0 + duration * 1000;
     await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -166,8 +169,10 @@ async function updateCeiling(address: string, workflows: number, concurrency: nu
       }
     }));
     const elapsed = (performance.now() - t0) / 1000;
+    const samples = sampler.stop();
     await Promise.all(handles.map((h) => h.terminate('ceiling measured').catch(() => undefined)));
-    return { updatesPerSecond: round1(latencies.length / elapsed), workflows, concurrency, seconds: round1(elapsed), ...summarise(latencies) };
+    const cpuMsPerUpdate = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, round1((s.cpuSeconds * 1000) / Math.max(1, latencies.length))]));
+    return { updatesPerSecond: round1(latencies.length / elapsed), workflows, concurrency, seconds: round1(elapsed), ...summarise(latencies), cpuMsPerUpdate };
   } finally {
     worker.shutdown();
     await running;
@@ -183,15 +188,22 @@ async function startStack(cluster: boolean, dataDir: string) {
     const stack = await startLocalStack({ dataDir, persistent: false, log: (m) => console.error(`[stack] ${m}`) });
     const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn' };
     const app = await startApp({ port, env, logFile: path.join(dataDir, 'app.log') });
-    return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, port, apiPid: app.pid, shape: 'dev server, one process for worker and API', stop: async () => {
+    const watched: Watched[] = [{ name: 'app', pid: app.pid, children: false }];
+    return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, port, apiPid: app.pid, watched, shape: 'dev server, one process for worker and API', stop: async () => {
       await app.stop().catch((e: Error) => log(`stopping the app: ${e.message}`));
       await stack.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
     } };
   }
   const started = await startBenchCluster({ dataDir, taskQueue: 'duban-bench-api-load', workers: 2 });
   const { stack } = started;
+  const postmaster = Number(fs.readFileSync(path.join(stack.pgDataDir!, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const watched: Watched[] = [
+    ...started.processes.map(([name, pid]) => ({ name, pid, children: false })),
+    { name: 'temporal', pid: stack.temporal.serverPid, children: false },
+    { name: 'postgres', pid: postmaster, children: true },
+  ];
   return {
-    databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port: started.port, apiPid: started.processes.find(([name]) => name === 'api')![1],
+    databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port: started.port, apiPid: started.processes.find(([name]) => name === 'api')![1], watched,
     shape: 'real Temporal server on PostgreSQL, two worker processes, one API process', stop: started.stop,
   };
 }
@@ -278,10 +290,15 @@ export async function main(argv: string[]): Promise<number> {
 
     // Phase 2: submissions and reviews at the rate the API takes.
     const all = await roundTasks(office, launched.id);
-    const writeSampler = new ProcSampler([{ name: 'app', pid: app.pid, children: false }]);
+    // Every process of the stack: where a write's CPU goes (the API, the workers, Temporal, PostgreSQL).
+    const writeSampler = new ProcSampler(stack.watched);
     writeSampler.start();
-    const writes = { ...(await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency)), appCpuSeconds: writeSampler.stop().app.cpuSeconds };
-    const ceiling = await updateCeiling(stack.temporalAddress, Number(values['ceiling-workflows']), concurrency, duration);
+    const written = await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency);
+    const writeSamples = writeSampler.stop();
+    const ops = Math.round(written.opsPerSecond * written.seconds);
+    const cpuMsPerWrite = Object.fromEntries(Object.entries(writeSamples).map(([name, s]) => [name, round1((s.cpuSeconds * 1000) / Math.max(1, ops))]));
+    const writes = { ...written, appCpuSeconds: writeSamples[stack.watched[0].name === 'app' ? 'app' : 'api'].cpuSeconds, cpuSeconds: Object.fromEntries(Object.entries(writeSamples).map(([n, s]) => [n, s.cpuSeconds])), cpuMsPerWrite };
+    const ceiling = await updateCeiling(stack.temporalAddress, Number(values['ceiling-workflows']), concurrency, duration, [...stack.watched, { name: 'bench (ceiling worker)', pid: process.pid, children: false }]);
     const writesVsCeiling = Math.round((writes.opsPerSecond / ceiling.updatesPerSecond) * 1000) / 1000;
     log(`ceiling: ${ceiling.updatesPerSecond} trivial updates/s (p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms); the writes reach ${writesVsCeiling} of it`);
     log(`submissions+reviews: ${writes.opsPerSecond} ops/s (${writes.submissionsPerSecond} submissions/s, ${writes.reviewsPerSecond} reviews/s), p50 ${writes.all.p50Ms} ms, p99 ${writes.all.p99Ms} ms; non-2xx ${JSON.stringify(writes.non2xx)}, ${writes.errors} errors`);
@@ -313,7 +330,9 @@ export async function main(argv: string[]): Promise<number> {
         `submissions + reviews (${concurrency} callers, ${writes.seconds} s): ${writes.opsPerSecond} ops/s = ${writes.submissionsPerSecond} submissions/s + ${writes.reviewsPerSecond} reviews/s   [target >= 300/s]`,
         `  submissions: p50 ${writes.submissions.p50Ms} ms, p99 ${writes.submissions.p99Ms} ms; reviews: p50 ${writes.reviews.p50Ms} ms, p99 ${writes.reviews.p99Ms} ms; all: p99 ${writes.all.p99Ms} ms   [target p99 <= 150 ms]`,
         `  non-2xx ${JSON.stringify(writes.non2xx)}, errors ${writes.errors}, app CPU ${writes.appCpuSeconds} s`,
+        `  CPU ms per write: ${Object.entries(writes.cpuMsPerWrite).map(([n, ms]) => `${n} ${ms}`).join(', ')}`,
         `ceiling (same Temporal server, ${ceiling.concurrency} callers, trivial update on ${ceiling.workflows} workflows): ${ceiling.updatesPerSecond} updates/s, p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms; writes / ceiling = ${writesVsCeiling}   [target >= 0.5]`,
+        `  CPU ms per trivial update : ${Object.entries(ceiling.cpuMsPerUpdate).map(([n, ms]) => `${n} ${ms}`).join(', ')}`,
       ];
       console.log(lines.join('\n'));
     }

@@ -21,9 +21,15 @@ export async function startBenchCluster(opts: { dataDir: string; taskQueue: stri
   const stack = await startClusterStack({ dataDir: opts.dataDir, persistent: false, ui: false, log: (m) => console.error(`[stack] ${m}`) });
   const port = await freePort();
   const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: opts.taskQueue, LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(opts.dataDir, 'files') };
+  // BENCH_APP_NODE_ARGS go to each app process's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them).
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const start = (service: 'api' | 'worker', logFile: string) => {
+    const spec = appProcess(service, env, path.join(opts.dataDir, logFile));
+    return startAppProcess({ ...spec, args: [...nodeArgs, ...spec.args] });
+  };
   const processes: Array<[string, number]> = [];
-  for (let i = 1; i <= opts.workers; i++) processes.push([`worker${i}`, startAppProcess(appProcess('worker', env, path.join(opts.dataDir, `worker-${i}.log`)))]);
-  processes.push(['api', startAppProcess(appProcess('api', env, path.join(opts.dataDir, 'api.log')))]);
+  for (let i = 1; i <= opts.workers; i++) processes.push([`worker${i}`, start('worker', `worker-${i}.log`)]);
+  processes.push(['api', start('api', 'api.log')]);
   const stop = async () => {
     await Promise.all(processes.map(([, pid]) => stopPid(pid, 20_000)));
     await stack.stop().catch((e: Error) => console.error(`[stack] stopping: ${e.message}`));
