@@ -4,9 +4,9 @@ import { escalationTarget } from '../domain/escalation';
 import { shanghaiDate } from '../domain/time';
 import { OPEN_TASK_STATUSES, levelRank, type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
 import type { Db } from '../src/db';
-import { submissionFiles } from '../store/files';
 import { enqueueNotifications } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
+import { insertSubmission, reviewPendingSubmission } from '../store/submissions';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
 import { dueDateAfter, planSteps, roundNoticeOffsetMs } from './planning';
@@ -37,18 +37,17 @@ async function ladderOf(db: Db, roundId: string) {
  */
 async function assertRoundOpen(db: Db, roundId: string) {
   const { status } = await db.round.findUniqueOrThrow({ where: { id: roundId }, select: { status: true } });
+  refuseUnlessOpen(status, roundId);
+}
+
+/** The refusal of a write to a round that is not open, from the status a write's own statement read. */
+function refuseUnlessOpen(status: string | null, roundId: string) {
+  if (status === null) throw new Error(`round ${roundId} not found`);
   if (status !== 'open') throw ApplicationFailure.create({ type: ErrorType.UnitClosed, message: `the round is ${status}`, nonRetryable: true });
 }
 
 async function audit(db: Db, actor: string, action: string, subject: string, detail: object) {
   await db.auditEntry.create({ data: { actor, action, subject, detail } });
-}
-
-/** The files behind an accepted task, recorded with the acceptance. */
-async function acceptedFilesAudit(db: Db, actor: string, submissionId: string) {
-  const files = await submissionFiles(db, submissionId);
-  if (files.length === 0) return [];
-  return [db.auditEntry.create({ data: { actor, action: 'submission.accept', subject: `submission:${submissionId}`, detail: { files } } })];
 }
 
 export function createTaskActivities({ db, calendars, client, taskQueue, noticeSpreadMinutes }: ActivityDeps) {
@@ -67,36 +66,47 @@ export function createTaskActivities({ db, calendars, client, taskQueue, noticeS
   }
 
   return {
+    /**
+     * Records a submission, or returns the one already recorded under the same key (also once the
+     * round is no longer open), in one statement (store/submissions.ts).
+     */
     async recordSubmission(input: SubmitTaskInput & UnitRef): Promise<{ submissionId: string }> {
-      const existing = await db.submission.findUnique({ where: { taskId_idempotencyKey: { taskId: input.taskId, idempotencyKey: input.idempotencyKey } } });
-      if (existing) return { submissionId: existing.id };
-      await assertRoundOpen(db, input.roundId);
-      const uses = input.evidence.flatMap((e, position) => (e.fileId ? [{ position, fileId: e.fileId }] : []));
-      const submission = await db.$transaction(async (tx) => {
-        const created = await tx.submission.create({
-          data: { taskId: input.taskId, idempotencyKey: input.idempotencyKey, summary: input.summary, evidence: input.evidence as object[], submittedAt: new Date(input.at), submittedBy: input.actor ?? `unit:${input.unitCode}` },
-        });
-        if (uses.length > 0) await tx.evidenceUse.createMany({ data: uses.map((u) => ({ ...u, submissionId: created.id })) });
-        await tx.task.update({ where: { id: input.taskId }, data: { status: 'submitted', submittedAt: new Date(input.at) } });
-        return created;
+      const recorded = await insertSubmission(db, {
+        taskId: input.taskId,
+        roundId: input.roundId,
+        idempotencyKey: input.idempotencyKey,
+        summary: input.summary,
+        evidence: input.evidence,
+        submittedAt: new Date(input.at),
+        submittedBy: input.actor ?? `unit:${input.unitCode}`,
       });
-      return { submissionId: submission.id };
+      const id = recorded.existingId ?? recorded.insertedId;
+      if (id) return { submissionId: id };
+      refuseUnlessOpen(recorded.roundStatus, input.roundId);
+      // A concurrent call recorded the same key first.
+      const first = await db.submission.findUniqueOrThrow({ where: { taskId_idempotencyKey: { taskId: input.taskId, idempotencyKey: input.idempotencyKey } }, select: { id: true } });
+      return { submissionId: first.id };
     },
 
+    /**
+     * Records the review of a pending submission in one statement (store/submissions.ts); a
+     * submission already reviewed is left as it is. A return then plans the task's rework.
+     */
     async recordReview(input: ReviewSubmissionInput & UnitRef): Promise<{ taskStatus: TaskStatus; plan?: ReplannedTask }> {
-      const submission = await db.submission.findUniqueOrThrow({ where: { id: input.submissionId } });
       const accept = input.decision === 'accept';
-      if (submission.status === 'pending') {
-        await assertRoundOpen(db, input.roundId);
-        await db.$transaction([
-          db.submission.update({
-            where: { id: input.submissionId },
-            data: { status: accept ? 'accepted' : 'returned', reviewScore: accept ? input.score : null, reviewComment: input.comment, reviewedAt: new Date(input.at), reviewerOffice: input.reviewer, reviewedBy: input.actor ?? `office:${input.reviewer}` },
-          }),
-          ...(accept ? [db.task.update({ where: { id: input.taskId }, data: { status: 'accepted', acceptedAt: new Date(input.at), reviewScore: input.score } })] : []),
-          ...(accept ? await acceptedFilesAudit(db, input.actor ?? `office:${input.reviewer}`, input.submissionId) : []),
-        ]);
-      }
+      const recorded = await reviewPendingSubmission(db, {
+        submissionId: input.submissionId,
+        taskId: input.taskId,
+        roundId: input.roundId,
+        accept,
+        score: input.score,
+        comment: input.comment,
+        reviewedAt: new Date(input.at),
+        reviewerOffice: input.reviewer,
+        reviewedBy: input.actor ?? `office:${input.reviewer}`,
+      });
+      if (recorded.submissionStatus === null) throw new Error(`submission ${input.submissionId} not found`);
+      if (recorded.submissionStatus === 'pending') refuseUnlessOpen(recorded.roundStatus, input.roundId);
       if (accept) return { taskStatus: 'accepted' };
       const task = await db.task.findUniqueOrThrow({ where: { id: input.taskId } });
       const { round, policy } = await ladderOf(db, input.roundId);
