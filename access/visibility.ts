@@ -212,6 +212,27 @@ export async function visibleTask(db: Db, v: Viewer, id: string) {
   return task;
 }
 
+/**
+ * A task as a write to it needs it: its round, its unit and that unit's code (which names the unit's
+ * workflow). A unit writing to its own task has its code already, so the usual case is one query.
+ */
+export async function visibleTaskRef(db: Db, v: Viewer, id: string): Promise<{ id: string; roundId: string; unitId: string; unitCode: string }> {
+  const task = await db.task.findFirst({ where: { AND: [{ id }, taskWhere(v)] }, select: { id: true, roundId: true, unitId: true } });
+  if (!task) throw notFound('task');
+  const unitCode = task.unitId === v.unit?.id ? v.unit.code : (await db.unit.findUniqueOrThrow({ where: { id: task.unitId }, select: { code: true } })).code;
+  return { ...task, unitCode };
+}
+
+/** A submission as its review needs it: its status, and its task's state, round status and unit code. */
+export async function visibleSubmissionRef(db: Db, v: Viewer, id: string) {
+  const submission = await db.submission.findFirst({
+    where: { AND: [{ id }, submissionWhere(v)] },
+    select: { id: true, status: true, task: { select: { id: true, status: true, roundId: true, unit: { select: { code: true } }, round: { select: { status: true } } } } },
+  });
+  if (!submission) throw notFound('submission');
+  return submission;
+}
+
 export async function visibleSubmission(db: Db, v: Viewer, id: string) {
   const submission = await db.submission.findFirst({ where: { AND: [{ id }, submissionWhere(v)] }, include: { task: { include: { unit: true, round: true } } } });
   if (!submission) throw notFound('submission');

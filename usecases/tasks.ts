@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { taskWhere, visibleSubmission, visibleTask } from '../access/visibility';
+import { taskWhere, visibleSubmission, visibleSubmissionRef, visibleTask, visibleTaskRef } from '../access/visibility';
 import { badRequest, conflict } from '../api/problem';
 import { ErrorCode } from '../domain/errors';
 import type { EvidenceItem, ReviewBody, SubmitTaskBody } from '../domain/schemas/tasks';
@@ -12,7 +12,8 @@ import { fileView, resolveEvidenceFiles } from './files';
 import { taskView } from './taskView';
 import { viaWorkflow } from './workflowErrors';
 
-const unitWorkflow = ({ client }: UseCaseContext, task: { roundId: string; unit: { code: string } }) => client.workflow.getHandle(unitWorkflowId(task.roundId, task.unit.code));
+const unitWorkflowOf = ({ client }: UseCaseContext, roundId: string, unitCode: string) => client.workflow.getHandle(unitWorkflowId(roundId, unitCode));
+const unitWorkflow = (ctx: UseCaseContext, task: { roundId: string; unit: { code: string } }) => unitWorkflowOf(ctx, task.roundId, task.unit.code);
 
 export async function myTasks({ db }: UseCaseContext, actor: Actor, query: { roundId?: string }) {
   const tasks = await db.task.findMany({
@@ -26,17 +27,20 @@ export async function myTasks({ db }: UseCaseContext, actor: Actor, query: { rou
 /**
  * A completion report goes to the unit's workflow, the only writer of its tasks. A retry with
  * the same Idempotency-Key returns the first result, from the record or from the update id.
+ * The round's status is read only when the workflow is not there (viaWorkflow), so a first
+ * submission costs the API three queries: the caller, the task and the key.
  */
 export async function submitTask(ctx: UseCaseContext, actor: Actor, taskId: string, body: z.infer<typeof SubmitTaskBody>, idempotencyKey?: string) {
-  const task = await visibleTask(ctx.db, actor, taskId);
+  const task = await visibleTaskRef(ctx.db, actor, taskId);
   if (idempotencyKey) {
-    const first = await ctx.db.submission.findUnique({ where: { taskId_idempotencyKey: { taskId: task.id, idempotencyKey } } });
+    const first = await ctx.db.submission.findUnique({ where: { taskId_idempotencyKey: { taskId: task.id, idempotencyKey } }, select: { id: true } });
     if (first) return { submissionId: first.id, taskStatus: 'submitted' as const };
   }
   const key = idempotencyKey ?? randomUUID();
   const evidence = await resolveEvidenceFiles(ctx.db, task.unitId, body.evidence);
-  return viaWorkflow(ctx, task.round, () =>
-    unitWorkflow(ctx, task).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
+  const round = () => ctx.db.round.findUniqueOrThrow({ where: { id: task.roundId }, select: { status: true } });
+  return viaWorkflow(ctx, round, () =>
+    unitWorkflowOf(ctx, task.roundId, task.unitCode).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
   );
 }
 
@@ -57,7 +61,7 @@ export async function getSubmission({ db }: UseCaseContext, actor: Actor, id: st
  * and the evaluation gets a new version.
  */
 export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: string, body: z.infer<typeof ReviewBody>) {
-  const submission = await visibleSubmission(ctx.db, actor, id);
+  const submission = await visibleSubmissionRef(ctx.db, actor, id);
   const { task } = submission;
   if (task.round.status === 'closed') {
     if (!body.reason) throw badRequest('a correction after close needs a reason', [{ path: 'reason', message: 'required when the round is closed', in: 'body', code: 'required' }], ErrorCode.CorrectionReasonRequired);

@@ -31,12 +31,13 @@ function toAppError(failure: ApplicationFailure): AppError {
  * is written a moment before its workflow starts. That answers 503 with Retry-After, not a 409 that would
  * say the round is over.
  */
-export async function viaWorkflow<T>(ctx: Pick<UseCaseContext, 'client' | 'config'>, round: { status: string }, send: () => Promise<T>): Promise<T> {
+export async function viaWorkflow<T>(ctx: Pick<UseCaseContext, 'client' | 'config'>, round: { status: string } | (() => Promise<{ status: string }>), send: () => Promise<T>): Promise<T> {
   try {
     return await ctx.client.withDeadline(Date.now() + ctx.config.DUBAN_WORKFLOW_CALL_SECONDS * 1000, send);
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw toAppError(err.cause);
-    if (err instanceof WorkflowNotFoundError && round.status === 'open') throw serviceUnavailable("the unit's supervision is starting; retry shortly");
+    // The round's status tells those two apart; a caller may pass it read, or a way to read it only here.
+    if (err instanceof WorkflowNotFoundError && (typeof round === 'function' ? await round() : round).status === 'open') throw serviceUnavailable("the unit's supervision is starting; retry shortly");
     if (err instanceof WorkflowNotFoundError) throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');
     throw err;
   }
