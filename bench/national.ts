@@ -6,7 +6,11 @@
  * multi-row INSERTs into a table of the tasks table's shape (rows per second), each beside the rate the round
  * reached.
  *
- *   npm run bench -- national --units 20000 --tasks 30 --cluster [--json] [--out report.json]
+ * While the round issues, once a tenth of its tasks are issued, `--writers` units (the first ones launched, with a
+ * token each) submit and the office accepts, from `--write-concurrency` callers for `--write-seconds`: the writes a
+ * running round takes while it is still issuing (0 writers skips this).
+ *
+ *   npm run bench -- national --units 20000 --tasks 30 --cluster [--writers 200] [--json] [--out report.json]
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,8 +26,9 @@ import { startBenchCluster, type BenchCluster } from './lib/cluster';
 import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { ProcSampler, type Sample, type Watched } from './lib/proc';
+import { interleaved, submitAndReview, type Task } from './lib/writes';
 
-const USAGE = 'usage: npm run bench -- national --units 20000 --tasks 30 --cluster [--workers 2] [--json] [--out report.json] [--timeout 3600]';
+const USAGE = 'usage: npm run bench -- national --units 20000 --tasks 30 --cluster [--workers 2] [--writers 200] [--write-seconds 10] [--write-concurrency 16] [--json] [--out report.json] [--timeout 3600]';
 const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -115,6 +120,18 @@ async function insertCeiling(databaseUrl: string, rows: number, rowsPerStatement
   return rate;
 }
 
+/** Submissions and acceptances by `unitTokens`' units on the tasks they have been issued, while the round goes on issuing. */
+async function writesWhileIssuing(api: Api, baseUrl: string, token: string, roundId: string, unitTokens: Map<string, string>, since: number, duration: number, concurrency: number) {
+  const issued = async () => (await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${roundId}`)).counts.issued;
+  const startedAtSeconds = seconds(performance.now() - since);
+  const lists: Task[][] = [];
+  await eachLimited([...unitTokens], 8, async ([, unitToken]) => void lists.push(await new Api(baseUrl, unitToken).get<Task[]>(`/api/v1/me/tasks?roundId=${roundId}`)));
+  const tasks = interleaved(lists.flat());
+  const issuedBefore = await issued();
+  const result = await submitAndReview(baseUrl, token, unitTokens, tasks, duration, concurrency);
+  return { startedAtSeconds, units: lists.filter((l) => l.length > 0).length, issuedBefore, issuedAfter: await issued(), ...result };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -127,6 +144,9 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       timeout: { type: 'string', default: '3600' },
       'ceiling-starts': { type: 'string', default: '2000' },
+      writers: { type: 'string', default: '200' },
+      'write-seconds': { type: 'string', default: '10' },
+      'write-concurrency': { type: 'string', default: '16' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -157,6 +177,8 @@ export async function main(argv: string[]): Promise<number> {
     const api = new Api(baseUrl, token);
     log(`cluster ready in ${seconds(Date.now() - started)} s`);
     const { unitCodes, templateCodes } = await setUp(api, baseUrl, token, units, tasks);
+    const unitTokens = new Map<string, string>();
+    await eachLimited(unitCodes.slice(0, Number(values.writers)), 8, async (code) => void unitTokens.set(code, (await api.post<{ token: string }>('/api/v1/tokens', { kind: 'unit', code })).body.token));
 
     const postmaster = Number(fs.readFileSync(path.join(stack.pgDataDir!, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const watched: Watched[] = [
@@ -174,12 +196,17 @@ export async function main(argv: string[]): Promise<number> {
     let issuedSeconds = 0;
     const timeline: Array<[number, number]> = [];
     const readMs: number[] = [];
+    let writes: ReturnType<typeof writesWhileIssuing> | undefined;
     for (;;) {
       const asked = performance.now();
       const round = await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
       readMs.push(performance.now() - asked);
       const elapsed = performance.now() - t0;
       timeline.push([seconds(elapsed), round.counts.issued]);
+      if (unitTokens.size > 0 && !writes && round.counts.issued >= total / 10) {
+        writes = writesWhileIssuing(api, baseUrl, token, launched.id, unitTokens, t0, Number(values['write-seconds']), Number(values['write-concurrency']));
+        writes.catch(() => undefined); // awaited below; a failure is reported there
+      }
       // Every task row written and every unit workflow started: a batch writes its lists just before it starts its units.
       if (round.counts.issued >= total && (await roundPhase(client, launched.id)) !== 'issuing') {
         issuedSeconds = seconds(elapsed);
@@ -190,6 +217,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const samples = sampler.stop();
     log(`${total} tasks issued in ${issuedSeconds} s`);
+    const writesResult = writes ? await writes.catch((e: Error) => ({ failed: e.message })) : null;
+    if (writesResult && 'opsPerSecond' in writesResult) {
+      log(`writes while issuing (from ${writesResult.startedAtSeconds} s, issued ${writesResult.issuedBefore} -> ${writesResult.issuedAfter}, ${writesResult.units} units): ${writesResult.opsPerSecond} ops/s, p50 ${writesResult.all.p50Ms} ms, p99 ${writesResult.all.p99Ms} ms; non-2xx ${JSON.stringify(writesResult.non2xx)}, ${writesResult.errors} errors`);
+    }
     const histories = await largestHistories(client, launched.id, unitCodes).catch((e: Error) => {
       log(`histories: ${e.message}`);
       return null;
@@ -215,6 +246,8 @@ export async function main(argv: string[]): Promise<number> {
       histories,
       // GET /rounds/{id} as the benchmark polled it once a second while the round issued.
       roundReadWhileIssuing: { reads: readMs.length, ...summarise(readMs) },
+      // Submissions and acceptances while the round issued (null with --writers 0).
+      writesWhileIssuing: writesResult,
       peakRssMiB: map((s) => mib(s.peakKiB)),
       postgresPeakPssMiB: mib(samples.postgres.pssPeakKiB ?? 0),
       cpuSeconds: map((s) => s.cpuSeconds),
