@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
@@ -120,6 +121,17 @@ async function insertCeiling(databaseUrl: string, rows: number, rowsPerStatement
   return rate;
 }
 
+/**
+ * Workflow tasks waiting on the task queue, as the server estimates them. A unit started while the workers are busy
+ * issuing waits there for its first workflow task: until it has run, its ladder has no timer and its first write waits.
+ */
+async function workflowBacklog(client: Client): Promise<number> {
+  const { stats } = await client.workflowService.describeTaskQueue({
+    namespace: 'default', taskQueue: { name: TASK_QUEUE }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true,
+  });
+  return Number(stats?.approximateBacklogCount ?? 0);
+}
+
 /** Submissions and acceptances by `unitTokens`' units on the tasks they have been issued, while the round goes on issuing. */
 async function writesWhileIssuing(api: Api, baseUrl: string, token: string, roundId: string, unitTokens: Map<string, string>, since: number, duration: number, concurrency: number) {
   const issued = async () => (await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${roundId}`)).counts.issued;
@@ -215,8 +227,21 @@ export async function main(argv: string[]): Promise<number> {
       if (elapsed > Number(values.timeout) * 1000) throw new Error(`only ${round.counts.issued} of ${total} tasks issued after ${seconds(elapsed)} s`);
       await sleep(1000);
     }
-    const samples = sampler.stop();
     log(`${total} tasks issued in ${issuedSeconds} s`);
+    // Every unit running: its first workflow task run, its ladder's timer set. The backlog is approximate; it is read
+    // until it is empty twice in a row.
+    let backlogAtIssued = -1;
+    let runningSeconds = 0;
+    for (let empty = 0; empty < 2; ) {
+      const backlog = await workflowBacklog(client);
+      if (backlogAtIssued < 0) backlogAtIssued = backlog;
+      empty = backlog === 0 ? empty + 1 : 0;
+      runningSeconds = seconds(performance.now() - t0);
+      if (runningSeconds > Number(values.timeout)) throw new Error(`${backlog} workflow tasks still waiting after ${runningSeconds} s`);
+      if (empty < 2) await sleep(1000);
+    }
+    const samples = sampler.stop();
+    log(`every unit running ${runningSeconds} s after launch (${backlogAtIssued} workflow tasks waiting when the last task was issued)`);
     const writesResult = writes ? await writes.catch((e: Error) => ({ failed: e.message })) : null;
     if (writesResult && 'opsPerSecond' in writesResult) {
       log(`writes while issuing (from ${writesResult.startedAtSeconds} s, issued ${writesResult.issuedBefore} -> ${writesResult.issuedAfter}, ${writesResult.units} units): ${writesResult.opsPerSecond} ops/s, p50 ${writesResult.all.p50Ms} ms, p99 ${writesResult.all.p99Ms} ms; non-2xx ${JSON.stringify(writesResult.non2xx)}, ${writesResult.errors} errors`);
@@ -241,6 +266,9 @@ export async function main(argv: string[]): Promise<number> {
       machine: { ...machine(), loadAverageBefore },
       stack: `Temporal server ${stack.temporal.serverSpec.command} on PostgreSQL (persistence and visibility), ${workers} worker processes, 1 API process`,
       issuedSeconds,
+      // Every unit's first workflow task run (the task queue's backlog empty), and what waited when the last task was issued.
+      unitsRunningSeconds: runningSeconds,
+      workflowBacklogAtIssued: backlogAtIssued,
       unitsPerSecond,
       tasksPerSecond,
       histories,
