@@ -34,7 +34,7 @@ import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
 import { startBenchCluster } from './lib/cluster';
-import { ProcSampler, type Watched } from './lib/proc';
+import { ProcSampler, type Sample, type Watched } from './lib/proc';
 import { interleaved, submitAndReview, type Task } from './lib/writes';
 import fs from 'node:fs';
 
@@ -65,6 +65,11 @@ async function roundTasks(api: Api, roundId: string): Promise<Task[]> {
     if (page.length < 5000) break;
   }
   return interleaved(all);
+}
+
+/** CPU milliseconds per operation of each sampled process, over `ops` operations. */
+function cpuMsPer(samples: Record<string, Sample>, ops: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, round1((s.cpuSeconds * 1000) / Math.max(1, ops))]));
 }
 
 /**
@@ -99,7 +104,7 @@ async function updateCeiling(address: string, workflows: number, concurrency: nu
     const elapsed = (performance.now() - t0) / 1000;
     const samples = sampler.stop();
     await Promise.all(handles.map((h) => h.terminate('ceiling measured').catch(() => undefined)));
-    const cpuMsPerUpdate = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, round1((s.cpuSeconds * 1000) / Math.max(1, latencies.length))]));
+    const cpuMsPerUpdate = cpuMsPer(samples, latencies.length);
     return { updatesPerSecond: round1(latencies.length / elapsed), workflows, concurrency, seconds: round1(elapsed), ...summarise(latencies), cpuMsPerUpdate };
   } finally {
     worker.shutdown();
@@ -224,8 +229,8 @@ export async function main(argv: string[]): Promise<number> {
     const written = await submitAndReview(baseUrl, officeToken, unitTokens, all, duration, concurrency);
     const writeSamples = writeSampler.stop();
     const ops = Math.round(written.opsPerSecond * written.seconds);
-    const cpuMsPerWrite = Object.fromEntries(Object.entries(writeSamples).map(([name, s]) => [name, round1((s.cpuSeconds * 1000) / Math.max(1, ops))]));
-    const writes = { ...written, appCpuSeconds: writeSamples[stack.watched[0].name === 'app' ? 'app' : 'api'].cpuSeconds, cpuSeconds: Object.fromEntries(Object.entries(writeSamples).map(([n, s]) => [n, s.cpuSeconds])), cpuMsPerWrite };
+    const apiName = stack.watched.find((w) => w.pid === app.pid)!.name;
+    const writes = { ...written, appCpuSeconds: writeSamples[apiName].cpuSeconds, cpuSeconds: Object.fromEntries(Object.entries(writeSamples).map(([n, s]) => [n, s.cpuSeconds])), cpuMsPerWrite: cpuMsPer(writeSamples, ops) };
     const ceiling = await updateCeiling(stack.temporalAddress, Number(values['ceiling-workflows']), concurrency, duration, [...stack.watched, { name: 'bench (ceiling worker)', pid: process.pid, children: false }]);
     const writesVsCeiling = Math.round((writes.opsPerSecond / ceiling.updatesPerSecond) * 1000) / 1000;
     log(`ceiling: ${ceiling.updatesPerSecond} trivial updates/s (p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms); the writes reach ${writesVsCeiling} of it`);
