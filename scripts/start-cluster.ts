@@ -11,6 +11,7 @@ import { DATA_DIR } from './localDb';
 import { appProcess, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
 import { consoleLog } from './stack/log';
 import { preferredPort } from './stack/ports';
+import { supervise, type Service } from './stack/supervise';
 
 const WORKERS = Number(process.env.DUBAN_CLUSTER_WORKERS ?? 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,20 +36,26 @@ async function main() {
   };
   const pids: Array<[string, number]> = [];
   let stopping = false;
+  let supervisor: ReturnType<typeof supervise> | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     consoleLog('stopping');
+    const watching = supervisor?.stop();
     await Promise.all(pids.map(([, pid]) => stopPid(pid, 15_000)));
     await stack.stop();
+    await watching;
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    for (let i = 1; i <= WORKERS; i++) pids.push([`worker ${i}`, startAppProcess(appProcess('worker', env, path.join(dataDir, `worker-${i}.log`)))]);
-    pids.push(['api', startAppProcess(appProcess('api', env, path.join(dataDir, 'api.log')))]);
+    const specs = [
+      ...Array.from({ length: WORKERS }, (_, i) => [`worker ${i + 1}`, appProcess('worker', env, path.join(dataDir, `worker-${i + 1}.log`))] as const),
+      ['api', appProcess('api', env, path.join(dataDir, 'api.log'))] as const,
+    ];
+    for (const [name, spec] of specs) pids.push([name, startAppProcess(spec)]);
     const origin = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 120_000;
     while (!(await fetch(`${origin}/readyz`).then((r) => r.ok, () => false))) {
@@ -75,18 +82,46 @@ async function main() {
         await db.$disconnect();
       }
     }
-    lines.push('', `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`);
+    lines.push(
+      '',
+      process.env.DUBAN_CLUSTER_RESTART === '0'
+        ? 'A process that ends stays down (DUBAN_CLUSTER_RESTART=0).'
+        : 'A process that ends (killed by hand, or crashed) is started again after 1 s, then 2, 4, … up to 30 s while it keeps ending.',
+      `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`,
+    );
     console.log(lines.join('\n'));
-    // Stay in the foreground (the processes above are not tied to this one's event loop) and say when one ends.
-    const watched = [...pids, ['Temporal server', stack.temporal.serverPid] as [string, number]];
-    const gone = new Set<string>();
-    setInterval(() => {
-      for (const [name, pid] of watched) {
-        if (stopping || gone.has(name) || isRunning(pid)) continue;
-        gone.add(name);
-        consoleLog(`${name} (pid ${pid}) has exited; see its log`);
-      }
-    }, 5000);
+    // Stay in the foreground (the processes above are not tied to this one's event loop), keeping each running.
+    if (process.env.DUBAN_CLUSTER_RESTART !== '0') {
+      const app = specs.map(([name, spec], i): Service => ({
+        name,
+        running: () => isRunning(pids[i][1]),
+        startAgain: async () => {
+          pids[i] = [name, startAppProcess(spec)];
+          await sleep(2000);
+          if (!isRunning(pids[i][1])) throw new Error(`it exited at once; see ${spec.logFile}`);
+        },
+      }));
+      const { temporal, postgres } = stack;
+      supervisor = supervise(
+        [
+          ...(postgres ? [{ name: 'PostgreSQL', ...postgres }] : []),
+          { name: 'Temporal server', running: () => isRunning(temporal.serverPid), startAgain: temporal.startServerAgain },
+          ...(temporal.startUiAgain ? [{ name: 'Temporal Web UI', running: () => isRunning(temporal.uiPid!), startAgain: temporal.startUiAgain }] : []),
+          ...app,
+        ],
+        { log: consoleLog },
+      );
+    } else {
+      const watched = [...pids, ['Temporal server', stack.temporal.serverPid] as [string, number]];
+      const gone = new Set<string>();
+      setInterval(() => {
+        for (const [name, pid] of watched) {
+          if (stopping || gone.has(name) || isRunning(pid)) continue;
+          gone.add(name);
+          consoleLog(`${name} (pid ${pid}) has ended and stays down (DUBAN_CLUSTER_RESTART=0); see its log`);
+        }
+      }, 5000);
+    }
   } catch (err) {
     console.error(err);
     await stop(1);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { claimDataDir } from './index';
 import { consoleLog, type Log } from './log';
 import { applyMigrations } from './migrate';
-import { removeCluster, startPostgres } from './postgres';
+import { postmasterRunning, removeCluster, startPostgres } from './postgres';
 import { spawnSpec, startTemporalCluster, stopPid, type ProcessSpec, type TemporalCluster } from './temporal-server';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -14,6 +14,8 @@ export interface ClusterStack {
   pgDataDir?: string;
   pgPort: number;
   temporal: TemporalCluster;
+  /** The local PostgreSQL, to watch and start again (absent when DATABASE_URL came from the environment). */
+  postgres?: { running(): boolean; startAgain(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -48,12 +50,19 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
   try {
     let databaseUrl = process.env.DATABASE_URL;
     let pgDataDir: string | undefined;
+    let postgres: ClusterStack['postgres'];
     if (!databaseUrl) {
       pgDataDir = path.join(dataDir, 'pg');
       if (!opts.persistent) await removeCluster(pgDataDir, log);
       const pg = await startPostgres({ dataDir: pgDataDir, port: opts.persistent ? Number(process.env.PGPORT_LOCAL ?? 5434) : undefined, log, settings: CLUSTER_PG_SETTINGS });
       stops.push(pg.stop);
       databaseUrl = pg.url;
+      const dir = pgDataDir;
+      const port = pgTarget(pg.url).port;
+      postgres = {
+        running: () => postmasterRunning(dir),
+        startAgain: async () => void (await startPostgres({ dataDir: dir, port, log, settings: CLUSTER_PG_SETTINGS })),
+      };
     }
     await applyMigrations(databaseUrl, log);
     if (!opts.persistent) fs.rmSync(path.join(dataDir, 'temporal-config'), { recursive: true, force: true });
@@ -66,7 +75,7 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
       log,
     });
     stops.push(temporal.stop);
-    return { databaseUrl, pgDataDir, pgPort: pgTarget(databaseUrl).port, temporal, stop };
+    return { databaseUrl, pgDataDir, pgPort: pgTarget(databaseUrl).port, temporal, postgres, stop };
   } catch (e) {
     await stop();
     throw e;

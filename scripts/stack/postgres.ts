@@ -79,8 +79,9 @@ async function initCluster(binDir: string, dataDir: string, log: Log): Promise<v
 
 async function runningPort(binDir: string, dataDir: string): Promise<number | null> {
   // pg_ctl status checks that the pid in postmaster.pid is really a postmaster, not a reused pid.
+  // A postmaster killed a moment ago is still a zombie, which pg_ctl counts as running.
   const running = await runPg(binDir, 'pg_ctl', ['status', '-D', dataDir]).then(() => true, () => false);
-  if (!running) return null;
+  if (!running || !postmasterRunning(dataDir)) return null;
   const lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
   return Number(lines[3]);
 }
@@ -143,6 +144,19 @@ export async function stopPostgresCluster(dataDir: string, mode: 'fast' | 'immed
   const binDir = process.env.PG_BIN_DIR ?? findBinDir();
   if (!binDir) throw new Error('PostgreSQL server binaries not found');
   await runPg(binDir, 'pg_ctl', ['stop', '-D', path.resolve(dataDir), '-m', mode, '-w']);
+}
+
+/**
+ * Whether the postmaster of the cluster on `dataDir` runs: the pid in its lock file is alive. Cheap enough to ask
+ * every second (no pg_ctl); a pid reused by another process would read as running until the next start.
+ */
+export function postmasterRunning(dataDir: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Stops a cluster left running by an earlier run, then deletes it. */

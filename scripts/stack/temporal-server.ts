@@ -271,8 +271,13 @@ export interface TemporalCluster {
   uiUrl?: string;
   /** How to run the server again on the same ports and databases (after a crash, or in a restart test). */
   serverSpec: ProcessSpec;
-  serverPid: number;
-  uiPid?: number;
+  /** The server's pid now (it changes when the server is started again). */
+  readonly serverPid: number;
+  readonly uiPid?: number;
+  /** Starts the server again after it ended, on the same ports and databases; resolves once it serves. */
+  startServerAgain(): Promise<void>;
+  /** Starts the Web UI again after it ended (absent when it did not run). */
+  startUiAgain?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -333,22 +338,40 @@ export async function startTemporalCluster(opts: {
       await stopPid(pid);
     }
   }
-  const server = spawnSpec(serverSpec);
-  fs.writeFileSync(pidFile, String(server.pid));
-  const started: number[] = [server.pid!];
+  // Each process's pid is kept in its pid file too, so a later run finds one this run left behind.
+  const pids: { server: number; ui?: number } = { server: 0 };
+  const spawnServer = () => {
+    const child = spawnSpec(serverSpec);
+    pids.server = child.pid!;
+    fs.writeFileSync(pidFile, String(child.pid));
+    return child;
+  };
   const stop = async () => {
-    for (const pid of started.reverse()) await stopPid(pid);
+    if (pids.ui) await stopPid(pids.ui);
+    await stopPid(pids.server);
   };
   try {
-    await untilServing(address, 'default', server, serverSpec.logFile);
+    await untilServing(address, 'default', spawnServer(), serverSpec.logFile);
   } catch (e) {
     await stop();
     throw e;
   }
   log(`Temporal server ${TEMPORAL_SERVER_VERSION} on ${address} (PostgreSQL ${opts.database.host}:${opts.database.port}, databases temporal and temporal_visibility)`);
 
-  let uiUrl: string | undefined;
-  let uiPid: number | undefined;
+  const cluster: TemporalCluster = {
+    address,
+    serverSpec,
+    get serverPid() {
+      return pids.server;
+    },
+    get uiPid() {
+      return pids.ui;
+    },
+    startServerAgain: async () => {
+      await untilServing(address, 'default', spawnServer(), serverSpec.logFile, 180_000);
+    },
+    stop,
+  };
   const ui = opts.ui === false ? null : await ensureTemporalUi(log);
   if (ui) {
     const uiPort = opts.uiPort ? await preferredPort(opts.uiPort) : await freePort();
@@ -358,19 +381,24 @@ export async function startTemporalCluster(opts: {
       path.join(uiConfigDir, 'duban.yaml'),
       JSON.stringify({ temporalGrpcAddress: address, host: '127.0.0.1', port: uiPort, enableUi: true, defaultNamespace: 'default', cors: { allowOrigins: [`http://127.0.0.1:${uiPort}`] } }, null, 2),
     );
-    const child = spawnSpec({ name: 'temporal-ui', command: ui, args: ['--root', dataDir, '--config', 'temporal-ui-config', '--env', 'duban', 'start'], logFile: path.join(dataDir, 'temporal-ui.log') });
-    started.push(child.pid!);
-    fs.writeFileSync(path.join(dataDir, 'temporal-ui.pid'), String(child.pid));
-    uiPid = child.pid;
-    uiUrl = `http://127.0.0.1:${uiPort}`;
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && child.exitCode === null && !(await fetch(uiUrl).then((r) => r.ok, () => false))) await sleep(250);
-    if (child.exitCode !== null) {
-      log(`the Temporal Web UI exited (${child.exitCode}); see ${path.join(dataDir, 'temporal-ui.log')}`);
-      uiUrl = undefined;
-    } else log(`Temporal Web UI ${TEMPORAL_UI_VERSION} on ${uiUrl}`);
+    const uiUrl = `http://127.0.0.1:${uiPort}`;
+    const startUi = async (): Promise<boolean> => {
+      const child = spawnSpec({ name: 'temporal-ui', command: ui, args: ['--root', dataDir, '--config', 'temporal-ui-config', '--env', 'duban', 'start'], logFile: path.join(dataDir, 'temporal-ui.log') });
+      pids.ui = child.pid!;
+      fs.writeFileSync(path.join(dataDir, 'temporal-ui.pid'), String(child.pid));
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && child.exitCode === null && !(await fetch(uiUrl).then((r) => r.ok, () => false))) await sleep(250);
+      return child.exitCode === null;
+    };
+    if (await startUi()) {
+      log(`Temporal Web UI ${TEMPORAL_UI_VERSION} on ${uiUrl}`);
+      cluster.uiUrl = uiUrl;
+      cluster.startUiAgain = async () => {
+        if (!(await startUi())) throw new Error(`the Temporal Web UI exited; see ${path.join(dataDir, 'temporal-ui.log')}`);
+      };
+    } else log(`the Temporal Web UI exited; see ${path.join(dataDir, 'temporal-ui.log')}`);
   } else if (opts.ui !== false) {
     log('no Temporal Web UI (it could not be built); the server runs without it');
   }
-  return { address, uiUrl, serverSpec, serverPid: server.pid!, uiPid, stop };
+  return cluster;
 }
