@@ -99,14 +99,15 @@ async function main() {
           pids[i] = [name, startAppProcess(spec)];
           await sleep(2000);
           if (!isRunning(pids[i][1])) throw new Error(`it exited at once; see ${spec.logFile}`);
+          return pids[i][1];
         },
       }));
       const { temporal, postgres } = stack;
       supervisor = supervise(
         [
           ...(postgres ? [{ name: 'PostgreSQL', ...postgres }] : []),
-          { name: 'Temporal server', running: () => isRunning(temporal.serverPid), startAgain: temporal.startServerAgain },
-          ...(temporal.startUiAgain ? [{ name: 'Temporal Web UI', running: () => isRunning(temporal.uiPid!), startAgain: temporal.startUiAgain }] : []),
+          { name: 'Temporal server', running: () => isRunning(temporal.serverPid), startAgain: async () => (await temporal.startServerAgain(), temporal.serverPid) },
+          ...(temporal.startUiAgain ? [{ name: 'Temporal Web UI', running: () => isRunning(temporal.uiPid!), startAgain: async () => (await temporal.startUiAgain!(), temporal.uiPid) }] : []),
           ...app,
         ],
         { log: consoleLog },

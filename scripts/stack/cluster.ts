@@ -3,7 +3,7 @@ import path from 'node:path';
 import { claimDataDir } from './index';
 import { consoleLog, type Log } from './log';
 import { applyMigrations } from './migrate';
-import { postmasterRunning, removeCluster, startPostgres } from './postgres';
+import { postmasterPid, postmasterRunning, removeCluster, startPostgres } from './postgres';
 import { spawnSpec, startTemporalCluster, stopPid, type ProcessSpec, type TemporalCluster } from './temporal-server';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -15,7 +15,7 @@ export interface ClusterStack {
   pgPort: number;
   temporal: TemporalCluster;
   /** The local PostgreSQL, to watch and start again (absent when DATABASE_URL came from the environment). */
-  postgres?: { running(): boolean; startAgain(): Promise<void> };
+  postgres?: { running(): boolean; startAgain(): Promise<number | undefined> };
   stop(): Promise<void>;
 }
 
@@ -61,7 +61,10 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
       const port = pgTarget(pg.url).port;
       postgres = {
         running: () => postmasterRunning(dir),
-        startAgain: async () => void (await startPostgres({ dataDir: dir, port, log, settings: CLUSTER_PG_SETTINGS })),
+        startAgain: async () => {
+          await startPostgres({ dataDir: dir, port, log, settings: CLUSTER_PG_SETTINGS });
+          return postmasterPid(dir);
+        },
       };
     }
     await applyMigrations(databaseUrl, log);

@@ -151,11 +151,21 @@ export async function stopPostgresCluster(dataDir: string, mode: 'fast' | 'immed
  * every second (no pg_ctl); a pid reused by another process would read as running until the next start.
  */
 export function postmasterRunning(dataDir: string): boolean {
+  const pid = postmasterPid(dataDir);
   try {
-    const pid = Number(fs.readFileSync(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return pid > 0 && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return pid !== undefined && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
+  }
+}
+
+/** The pid in the lock file of the cluster on `dataDir` (the first line of postmaster.pid), if there is one. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,8 +5,8 @@ import type { Log } from './log';
 export interface Service {
   name: string;
   running(): boolean;
-  /** Starts it again; resolves once it serves, rejects when it did not come up. */
-  startAgain(): Promise<void>;
+  /** Starts it again; resolves once it serves (with its new pid, when known), rejects when it did not come up. */
+  startAgain(): Promise<number | void>;
 }
 
 export interface SuperviseOptions {
@@ -47,9 +47,9 @@ export function supervise(services: Service[], opts: SuperviseOptions): { stop()
       delay = Math.min(delay * 2, maxDelayMs);
       const began = Date.now();
       try {
-        await service.startAgain();
+        const pid = await service.startAgain();
         startedAt = Date.now();
-        log(`${service.name} runs again (started in ${((startedAt - began) / 1000).toFixed(1)} s)`);
+        log(`${service.name} runs again${pid ? ` as pid ${pid}` : ''} (started in ${((startedAt - began) / 1000).toFixed(1)} s)`);
       } catch (err) {
         log(`${service.name} did not start: ${(err as Error).message.split('\n')[0]}`);
       }

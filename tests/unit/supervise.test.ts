@@ -33,14 +33,21 @@ describe('supervise (the cluster stack keeps each process running)', () => {
     started.push(pid);
     const first = pid;
     const lines: string[] = [];
-    const service: Service = { name: 'worker 1', running: () => alive(pid), startAgain: async () => void started.push((pid = idle())) };
+    const service: Service = {
+      name: 'worker 1',
+      running: () => alive(pid),
+      startAgain: async () => {
+        started.push((pid = idle()));
+        return pid;
+      },
+    };
     const supervisor = supervise([service], { log: (m) => lines.push(m), everyMs: 10, firstDelayMs: 10 });
     process.kill(first, 'SIGKILL');
     await until('a new process', () => pid !== first && alive(pid));
     await until('the log', () => lines.length === 2);
     await supervisor.stop();
     expect(lines[0]).toBe('worker 1 has ended; starting it again in 0.01 s');
-    expect(lines[1]).toMatch(/^worker 1 runs again \(started in \d+\.\d s\)$/);
+    expect(lines[1]).toBe(`worker 1 runs again as pid ${pid} (started in ${lines[1].match(/in (\d+\.\d) s\)$/)![1]} s)`);
     expect(alive(first)).toBe(false);
   });
 
