@@ -1,14 +1,7 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { supervise, type Service } from '../../scripts/stack/supervise';
+import { isAlive as alive } from '../integration/support/processes';
 
-const alive = (pid: number) => {
-  try {
-    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 const idle = () => {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
   child.unref();
