@@ -208,11 +208,19 @@ export async function main(argv: string[]): Promise<number> {
     let issuedSeconds = 0;
     const timeline: Array<[number, number]> = [];
     const readMs: number[] = [];
+    const boardMs: number[] = [];
     let writes: ReturnType<typeof writesWhileIssuing> | undefined;
     for (;;) {
       const asked = performance.now();
       const round = await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
       readMs.push(performance.now() - asked);
+      // The board's first page (every unit of the round classified, counted and sorted), after every fifth read:
+      // read every second, its own cost slowed issuing (RESULTS).
+      if (readMs.length % 5 === 1) {
+        const boardAsked = performance.now();
+        await api.get(`/api/v1/rounds/${launched.id}/board?limit=50`);
+        boardMs.push(performance.now() - boardAsked);
+      }
       const elapsed = performance.now() - t0;
       timeline.push([seconds(elapsed), round.counts.issued]);
       if (unitTokens.size > 0 && !writes && round.counts.issued >= total / 10) {
@@ -228,6 +236,10 @@ export async function main(argv: string[]): Promise<number> {
       await sleep(1000);
     }
     log(`${total} tasks issued in ${issuedSeconds} s`);
+    for (const [what, ms] of [['GET /rounds/{id}', readMs], ['GET /rounds/{id}/board?limit=50', boardMs]] as const) {
+      const { p50Ms, p99Ms } = summarise(ms);
+      log(`${what} while issuing: ${ms.length} reads, p50 ${p50Ms} ms, p99 ${p99Ms} ms   [target p99 <= 100 ms]`);
+    }
     // Every unit running: its first workflow task run, its ladder's timer set. The backlog is approximate; it is read
     // until it is empty twice in a row.
     let backlogAtIssued = -1;
@@ -274,6 +286,8 @@ export async function main(argv: string[]): Promise<number> {
       histories,
       // GET /rounds/{id} as the benchmark polled it once a second while the round issued.
       roundReadWhileIssuing: { reads: readMs.length, ...summarise(readMs) },
+      // GET /rounds/{id}/board?limit=50, after every fifth of those reads.
+      boardReadWhileIssuing: { reads: boardMs.length, ...summarise(boardMs) },
       // Submissions and acceptances while the round issued (null with --writers 0).
       writesWhileIssuing: writesResult,
       peakRssMiB: map((s) => mib(s.peakKiB)),
