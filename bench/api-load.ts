@@ -30,22 +30,17 @@ import { freePort } from '../scripts/stack/ports';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs, startApp } from './lib/app';
-import { summarise } from './lib/latency';
+import { round1, summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
 import { startBenchCluster } from './lib/cluster';
 import { ProcSampler, type Sample, type Watched } from './lib/proc';
-import { interleaved, submitAndReview, type Task } from './lib/writes';
+import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
 import fs from 'node:fs';
 
 const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--cluster] [--json]';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-async function issuedCount(api: Api, roundId: string): Promise<number> {
-  return (await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${roundId}`)).counts.issued;
-}
 
 /** autocannon against one GET for `duration` seconds; non-2xx answers are counted, not thrown. */
 async function measureGet(url: string, token: string, duration: number, connections: number) {

@@ -27,7 +27,7 @@ import { startBenchCluster, type BenchCluster } from './lib/cluster';
 import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { ProcSampler, type Sample, type Watched } from './lib/proc';
-import { interleaved, submitAndReview, type Task } from './lib/writes';
+import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
 
 const USAGE = 'usage: npm run bench -- national --units 20000 --tasks 30 --cluster [--workers 2] [--writers 200] [--write-seconds 10] [--write-concurrency 16] [--json] [--out report.json] [--timeout 3600]';
 const TASK_QUEUE = 'duban-bench';
@@ -134,14 +134,13 @@ async function workflowBacklog(client: Client): Promise<number> {
 
 /** Submissions and acceptances by `unitTokens`' units on the tasks they have been issued, while the round goes on issuing. */
 async function writesWhileIssuing(api: Api, baseUrl: string, token: string, roundId: string, unitTokens: Map<string, string>, since: number, duration: number, concurrency: number) {
-  const issued = async () => (await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${roundId}`)).counts.issued;
   const startedAtSeconds = seconds(performance.now() - since);
   const lists: Task[][] = [];
   await eachLimited([...unitTokens], 8, async ([, unitToken]) => void lists.push(await new Api(baseUrl, unitToken).get<Task[]>(`/api/v1/me/tasks?roundId=${roundId}`)));
   const tasks = interleaved(lists.flat());
-  const issuedBefore = await issued();
+  const issuedBefore = await issuedCount(api, roundId);
   const result = await submitAndReview(baseUrl, token, unitTokens, tasks, duration, concurrency);
-  return { startedAtSeconds, units: lists.filter((l) => l.length > 0).length, issuedBefore, issuedAfter: await issued(), ...result };
+  return { startedAtSeconds, units: lists.filter((l) => l.length > 0).length, issuedBefore, issuedAfter: await issuedCount(api, roundId), ...result };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
-const round1 = (x: number) => Math.round(x * 10) / 10;
+/** To 0.1. */
+export const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;

@@ -3,9 +3,8 @@
  * under writes (api-load, national).
  */
 import { randomUUID } from 'node:crypto';
-import { summarise } from './latency';
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
+import type { Api } from './api';
+import { round1, summarise } from './latency';
 
 export interface Task { id: string; unitCode: string; code: string; evidenceRequired: string[] }
 
@@ -29,6 +28,11 @@ async function timed<T>(url: string, token: string, body: unknown, headers: Reco
   return { status: res.status, body: parsed as T, ms };
 }
 
+/** Tasks the round has issued so far, as its counts say. */
+export async function issuedCount(api: Api, roundId: string): Promise<number> {
+  return (await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${roundId}`)).counts.issued;
+}
+
 /** Tasks interleaved across units (task 1 of every unit, then task 2, ...) so concurrent callers hit different unit workflows. */
 export function interleaved(all: Task[]): Task[] {
   const byUnit = new Map<string, Task[]>();
@@ -39,8 +43,8 @@ export function interleaved(all: Task[]): Task[] {
   return out;
 }
 
-export /** Submissions then reviews, `concurrency` callers, until `duration` seconds have passed or the tasks run out. */
-async function submitAndReview(baseUrl: string, officeToken: string, unitTokens: Map<string, string>, tasks: Task[], duration: number, concurrency: number) {
+/** Submissions then reviews, `concurrency` callers, until `duration` seconds have passed or the tasks run out. */
+export async function submitAndReview(baseUrl: string, officeToken: string, unitTokens: Map<string, string>, tasks: Task[], duration: number, concurrency: number) {
   const submitMs: number[] = [];
   const reviewMs: number[] = [];
   const non2xx = { submissions: {} as Record<string, number>, reviews: {} as Record<string, number> };
