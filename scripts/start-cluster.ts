@@ -3,26 +3,21 @@
  * Temporal server on it (persistence and visibility) with its Web UI, two worker processes and one API
  * process, each its own OS process. State stays in .data/cluster/ between starts.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { createDb } from '../src/db';
 import { ensureDemoRound, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
 import { appProcess, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
 import { consoleLog } from './stack/log';
+import { isRunning } from './stack/pids';
 import { preferredPort } from './stack/ports';
 import { supervise, type Service } from './stack/supervise';
 
 const WORKERS = Number(process.env.DUBAN_CLUSTER_WORKERS ?? 2);
+/** DUBAN_CLUSTER_RESTART=0: a process that ends is reported and stays down. */
+const RESTART = process.env.DUBAN_CLUSTER_RESTART !== '0';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function isRunning(pid: number): boolean {
-  try {
-    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function main() {
   const dataDir = path.join(DATA_DIR, 'cluster');
@@ -84,45 +79,33 @@ async function main() {
     }
     lines.push(
       '',
-      process.env.DUBAN_CLUSTER_RESTART === '0'
-        ? 'A process that ends stays down (DUBAN_CLUSTER_RESTART=0).'
-        : 'A process that ends (killed by hand, or crashed) is started again after 1 s, then 2, 4, … up to 30 s while it keeps ending.',
+      RESTART
+        ? 'A process that ends (killed by hand, or crashed) is started again after 1 s, then 2, 4, … up to 30 s while it keeps ending.'
+        : 'A process that ends stays down (DUBAN_CLUSTER_RESTART=0).',
       `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`,
     );
     console.log(lines.join('\n'));
     // Stay in the foreground (the processes above are not tied to this one's event loop), keeping each running.
-    if (process.env.DUBAN_CLUSTER_RESTART !== '0') {
-      const app = specs.map(([name, spec], i): Service => ({
-        name,
-        running: () => isRunning(pids[i][1]),
-        startAgain: async () => {
-          pids[i] = [name, startAppProcess(spec)];
-          await sleep(2000);
-          if (!isRunning(pids[i][1])) throw new Error(`it exited at once; see ${spec.logFile}`);
-          return pids[i][1];
-        },
-      }));
-      const { temporal, postgres } = stack;
-      supervisor = supervise(
-        [
-          ...(postgres ? [{ name: 'PostgreSQL', ...postgres }] : []),
-          { name: 'Temporal server', running: () => isRunning(temporal.serverPid), startAgain: async () => (await temporal.startServerAgain(), temporal.serverPid) },
-          ...(temporal.startUiAgain ? [{ name: 'Temporal Web UI', running: () => isRunning(temporal.uiPid!), startAgain: async () => (await temporal.startUiAgain!(), temporal.uiPid) }] : []),
-          ...app,
-        ],
-        { log: consoleLog },
-      );
-    } else {
-      const watched = [...pids, ['Temporal server', stack.temporal.serverPid] as [string, number]];
-      const gone = new Set<string>();
-      setInterval(() => {
-        for (const [name, pid] of watched) {
-          if (stopping || gone.has(name) || isRunning(pid)) continue;
-          gone.add(name);
-          consoleLog(`${name} (pid ${pid}) has ended and stays down (DUBAN_CLUSTER_RESTART=0); see its log`);
-        }
-      }, 5000);
-    }
+    const app = specs.map(([name, spec], i): Service => ({
+      name,
+      running: () => isRunning(pids[i][1]),
+      startAgain: async () => {
+        pids[i] = [name, startAppProcess(spec)];
+        await sleep(2000);
+        if (!isRunning(pids[i][1])) throw new Error(`it exited at once; see ${spec.logFile}`);
+        return pids[i][1];
+      },
+    }));
+    const { temporal, postgres } = stack;
+    supervisor = supervise(
+      [
+        ...(postgres ? [{ name: 'PostgreSQL', ...postgres }] : []),
+        { name: 'Temporal server', running: () => isRunning(temporal.serverPid), startAgain: temporal.startServerAgain },
+        ...(temporal.startUiAgain ? [{ name: 'Temporal Web UI', running: () => isRunning(temporal.uiPid!), startAgain: temporal.startUiAgain }] : []),
+        ...app,
+      ],
+      { log: consoleLog, restart: RESTART },
+    );
   } catch (err) {
     console.error(err);
     await stop(1);

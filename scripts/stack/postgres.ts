@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Log } from './log';
+import { isRunning } from './pids';
 import { freePort, preferredPort } from './ports';
 
 const exec = promisify(execFile);
@@ -152,11 +153,7 @@ export async function stopPostgresCluster(dataDir: string, mode: 'fast' | 'immed
  */
 export function postmasterRunning(dataDir: string): boolean {
   const pid = postmasterPid(dataDir);
-  try {
-    return pid !== undefined && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
+  return pid !== undefined && isRunning(pid);
 }
 
 /** The pid in the lock file of the cluster on `dataDir` (the first line of postmaster.pid), if there is one. */

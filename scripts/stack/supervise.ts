@@ -18,15 +18,18 @@ export interface SuperviseOptions {
   maxDelayMs?: number;
   /** A service that has run this long since its last start is healthy again: its next wait is `firstDelayMs`. */
   stableMs?: number;
+  /** false: a service that ends is only reported, and stays down. */
+  restart?: boolean;
 }
 
 /**
  * Keeps each service running, as a deployment's supervisor does (`restart: unless-stopped` in the compose
  * file): a process that ends, killed by hand or crashed, is started again after a pause that doubles while it
- * keeps ending. `stop()` ends the watching; the caller then stops the processes themselves.
+ * keeps ending (or, with `restart: false`, only reported). `stop()` ends the watching; the caller then stops the
+ * processes themselves.
  */
 export function supervise(services: Service[], opts: SuperviseOptions): { stop(): Promise<void> } {
-  const { log, everyMs = 1000, firstDelayMs = 1000, maxDelayMs = 30_000, stableMs = 60_000 } = opts;
+  const { log, everyMs = 1000, firstDelayMs = 1000, maxDelayMs = 30_000, stableMs = 60_000, restart = true } = opts;
   let stopped = false;
   const stopping = new AbortController();
   // A pause that `stop()` cuts short.
@@ -41,6 +44,7 @@ export function supervise(services: Service[], opts: SuperviseOptions): { stop()
         if (Date.now() - startedAt >= stableMs) delay = firstDelayMs;
         continue;
       }
+      if (!restart) return log(`${service.name} has ended and stays down; see its log`);
       log(`${service.name} has ended; starting it again in ${delay / 1000} s`);
       await sleep(delay);
       if (stopped) return;

@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import type { Log } from './log';
+import { isRunning } from './pids';
 import { freePort, isPortFree, preferredPort } from './ports';
 import { cacheDir, onPath, run } from './temporal';
 
@@ -98,23 +99,15 @@ export function spawnSpec(spec: ProcessSpec): ChildProcess {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').match(/\) Z /);
-  } catch {
-    return false;
-  }
-}
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
 export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
-  if (!alive(pid)) return;
+  if (!isRunning(pid)) return;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await sleep(100);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await sleep(50);
+  while (isRunning(pid) && Date.now() < deadline) await sleep(100);
+  if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  while (isRunning(pid)) await sleep(50);
 }
 
 interface PgTarget {
@@ -274,10 +267,10 @@ export interface TemporalCluster {
   /** The server's pid now (it changes when the server is started again). */
   readonly serverPid: number;
   readonly uiPid?: number;
-  /** Starts the server again after it ended, on the same ports and databases; resolves once it serves. */
-  startServerAgain(): Promise<void>;
-  /** Starts the Web UI again after it ended (absent when it did not run). */
-  startUiAgain?(): Promise<void>;
+  /** Starts the server again after it ended, on the same ports and databases; resolves with its pid once it serves. */
+  startServerAgain(): Promise<number>;
+  /** Starts the Web UI again after it ended, resolving with its pid (absent when it did not run). */
+  startUiAgain?(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -369,6 +362,7 @@ export async function startTemporalCluster(opts: {
     },
     startServerAgain: async () => {
       await untilServing(address, 'default', spawnServer(), serverSpec.logFile, 180_000);
+      return pids.server;
     },
     stop,
   };
@@ -395,6 +389,7 @@ export async function startTemporalCluster(opts: {
       cluster.uiUrl = uiUrl;
       cluster.startUiAgain = async () => {
         if (!(await startUi())) throw new Error(`the Temporal Web UI exited; see ${path.join(dataDir, 'temporal-ui.log')}`);
+        return pids.ui!;
       };
     } else log(`the Temporal Web UI exited; see ${path.join(dataDir, 'temporal-ui.log')}`);
   } else if (opts.ui !== false) {

@@ -81,6 +81,18 @@ describe('supervise (the cluster stack keeps each process running)', () => {
     expect(lines.filter((l) => l.includes('starting it again'))).toEqual(['api has ended; starting it again in 0.005 s', 'api has ended; starting it again in 0.005 s']);
   });
 
+  test('given restarts switched off, when a process ends, then it is reported once and stays down', async () => {
+    let starts = 0;
+    const lines: string[] = [];
+    const service: Service = { name: 'worker 2', running: () => false, startAgain: async () => void (starts += 1) };
+    const supervisor = supervise([service], { log: (m) => lines.push(m), everyMs: 1, firstDelayMs: 1, restart: false });
+    await until('the report', () => lines.length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    await supervisor.stop();
+    expect(lines).toEqual(['worker 2 has ended and stays down; see its log']);
+    expect(starts).toBe(0);
+  });
+
   test('given a stop while it waits to start a process again, then nothing is started', async () => {
     let starts = 0;
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isRunning } from '../../../scripts/stack/pids';
 import { sleep } from './poll';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -34,15 +35,7 @@ export function spawnService(service: Service, env: Record<string, string>, logF
 }
 
 /** A pid that exists and is not a zombie waiting to be reaped. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ...": comm may hold spaces, so read after its ")".
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export const isAlive = isRunning;
 
 /** `pid` and every process below it. */
 export function processTree(pid: number): number[] {
