@@ -1,4 +1,6 @@
-// `npm run bench -- [name] [options]`: runs one benchmark from bench/ (default issue-round).
+// `npm run bench -- [name] [options]`: runs one benchmark from bench/. With no name it issues a round:
+// `issue-round` on the dev-server stack, or `national` with `--cluster` (the same round on the cluster stack,
+// with the ceilings of its servers), so `npm run bench -- --units 20000 --tasks 30 --cluster` is the national run.
 import { main as apiLoad } from '../bench/api-load';
 import { main as board } from '../bench/board';
 import { main as evidence } from '../bench/evidence';
@@ -10,7 +12,7 @@ import { main as national } from '../bench/national';
 const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, national, 'api-load': apiLoad };
 
 const argv = process.argv.slice(2);
-const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : 'issue-round';
+const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : argv.includes('--cluster') ? 'national' : 'issue-round';
 const bench = benchmarks[name];
 if (!bench) {
   console.error(`unknown benchmark ${name}; known: ${Object.keys(benchmarks).join(', ')}`);
