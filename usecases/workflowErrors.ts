@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, conflict, notFound, unprocessable } from '../api/problem';
@@ -28,17 +29,24 @@ function toAppError(failure: ApplicationFailure): AppError {
  * same update instead of making a second one.
  *
  * A unit of an open round whose workflow is not there yet is one whose batch is still being issued: its list
- * is written a moment before its workflow starts. That answers 503 with Retry-After, not a 409 that would
- * say the round is over.
+ * is written a moment before its workflow starts. The command is sent again, after 50 ms, then twice as long
+ * each time up to a second, until the workflow takes it or the same deadline passes (then 503 with
+ * Retry-After, not a 409 that would say the round is over).
  */
 export async function viaWorkflow<T>(ctx: Pick<UseCaseContext, 'client' | 'config'>, round: { status: string } | (() => Promise<{ status: string }>), send: () => Promise<T>): Promise<T> {
-  try {
-    return await ctx.client.withDeadline(Date.now() + ctx.config.DUBAN_WORKFLOW_CALL_SECONDS * 1000, send);
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw toAppError(err.cause);
-    // The round's status tells those two apart; a caller may pass it read, or a way to read it only here.
-    if (err instanceof WorkflowNotFoundError && (typeof round === 'function' ? await round() : round).status === 'open') throw serviceUnavailable("the unit's supervision is starting; retry shortly");
-    if (err instanceof WorkflowNotFoundError) throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');
-    throw err;
+  const deadline = Date.now() + ctx.config.DUBAN_WORKFLOW_CALL_SECONDS * 1000;
+  let status: string | undefined;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await ctx.client.withDeadline(deadline, send);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw toAppError(err.cause);
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // The round's status tells those two apart; a caller may pass it read, or a way to read it only here.
+      status ??= (typeof round === 'function' ? await round() : round).status;
+      if (status !== 'open') throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');
+      if (Date.now() + wait >= deadline) throw serviceUnavailable("the unit's supervision is starting; retry shortly");
+      await setTimeout(wait);
+    }
   }
 }

@@ -43,7 +43,7 @@ export const waitForRound = (by: Api, id: string, done: (r: RoundView) => boolea
 
 /**
  * Waits until every task of the round is issued and every unit's workflow has started: a round writes a batch's
- * lists just before it starts the batch's units, and a write to a unit not yet started answers 503.
+ * lists just before it starts the batch's units, and a write to a unit not yet started waits for it.
  */
 export async function waitUntilIssued(by: Api, id: string, timeoutMs = 90_000): Promise<RoundView> {
   const round = await waitForRound(by, id, (r) => r.counts.tasks > 0 && r.counts.issued === r.counts.tasks, 'every task issued', timeoutMs);
