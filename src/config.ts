@@ -33,6 +33,12 @@ const Config = z.object({
   DUBAN_NOTICE_SPREAD_MINUTES: z.coerce.number().int().min(0).max(600).default(60),
   /** Longest the API waits for a workflow to take a submission, review or other update before it answers 503. */
   DUBAN_WORKFLOW_CALL_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /**
+   * Workflows a worker keeps in memory between their tasks (the SDK's sticky cache), least recently used
+   * evicted first; an evicted one replays its history on its next task (a unit's is a few dozen events).
+   * The SDK's own default follows the heap limit: 2,310 with Node's 4 GiB, about 0.35 MiB each.
+   */
+  DUBAN_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */
