@@ -18,7 +18,6 @@ const WORKERS = Number(process.env.DUBAN_CLUSTER_WORKERS ?? 2);
 const RESTART = process.env.DUBAN_CLUSTER_RESTART !== '0';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 async function main() {
   const dataDir = path.join(DATA_DIR, 'cluster');
   const stack = await startClusterStack({ dataDir, persistent: true });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { consoleLog, type Log } from './log';
 import { applyMigrations } from './migrate';
+import { isRunning } from './pids';
 import { removeCluster, startPostgres } from './postgres';
 import { startTemporalDevServer } from './temporal';
 
@@ -17,20 +18,11 @@ interface Started<T> {
   stop?: () => Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // Two stacks on one data directory would delete or share each other's servers.
 export function claimDataDir(dataDir: string): () => void {
   const ownerFile = path.join(dataDir, 'stack.pid');
   const owner = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : NaN);
-  if (owner > 0 && owner !== process.pid && isAlive(owner)) {
+  if (owner > 0 && owner !== process.pid && isRunning(owner)) {
     throw new Error(`another duban stack (pid ${owner}) is using ${dataDir}; stop it first (or delete ${ownerFile} if that pid is not duban)`);
   }
   fs.writeFileSync(ownerFile, String(process.pid));

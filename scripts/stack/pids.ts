@@ -10,3 +10,15 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
+  if (!isRunning(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isRunning(pid) && Date.now() < deadline) await sleep(100);
+  if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  while (isRunning(pid)) await sleep(50);
+}

@@ -6,9 +6,11 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import type { Log } from './log';
-import { isRunning } from './pids';
+import { stopPid } from './pids';
 import { freePort, isPortFree, preferredPort } from './ports';
 import { cacheDir, onPath, run } from './temporal';
+
+export { stopPid };
 
 const exec = promisify(execFile);
 
@@ -98,17 +100,6 @@ export function spawnSpec(spec: ProcessSpec): ChildProcess {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
-  if (!isRunning(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (isRunning(pid) && Date.now() < deadline) await sleep(100);
-  if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-  while (isRunning(pid)) await sleep(50);
-}
 
 interface PgTarget {
   host: string;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Log } from './log';
+import { stopPid } from './pids';
 import { freePort, preferredPort } from './ports';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -98,17 +99,13 @@ async function waitForFrontend(address: string, namespace: string, child: ChildP
   throw new Error(`Temporal dev server at ${address} not ready (${child.exitCode !== null ? `exited ${child.exitCode}` : String(lastError)}):\n${tail}`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 // A dev server orphaned by a killed run would hold its ports and, worse, the same SQLite file.
 async function stopLeftover(pidFile: string, log: Log): Promise<void> {
   const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : NaN);
-  const proc = `/proc/${pid}`;
-  if (pid > 0 && fs.existsSync(`${proc}/cmdline`) && fs.readFileSync(`${proc}/cmdline`, 'utf8').includes('start-dev')) {
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (pid > 0 && fs.existsSync(cmdline) && fs.readFileSync(cmdline, 'utf8').includes('start-dev')) {
     log(`stopping the Temporal dev server left running by an earlier run (pid ${pid})`);
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 100 && fs.existsSync(proc); i++) await sleep(100);
-    if (fs.existsSync(proc)) process.kill(pid, 'SIGKILL');
+    await stopPid(pid);
   }
   fs.rmSync(pidFile, { force: true });
 }

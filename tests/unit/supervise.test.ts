@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { supervise, type Service } from '../../scripts/stack/supervise';
-import { isAlive as alive } from '../integration/support/processes';
+import { isRunning as alive } from '../../scripts/stack/pids';
 
 const idle = () => {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
