@@ -51,9 +51,10 @@ export function createRoundActivities(deps: ActivityDeps) {
     async startUnitWorkflows({ roundId, batch, batchSize }: { roundId: string; batch: number; batchSize: number }): Promise<number> {
       const units = await batchUnits(roundId, batch, batchSize);
       const lists = await issueUnits(roundId, units);
+      let eagerlyStarted = 0;
       await eachLimited(units, async ({ code: unitCode }) => {
         try {
-          await client.workflow.start<typeof superviseUnit>('superviseUnit', {
+          const handle = await client.workflow.start<typeof superviseUnit>('superviseUnit', {
             taskQueue,
             workflowId: unitWorkflowId(roundId, unitCode),
             args: [{ roundId, unitCode, carried: { tasks: lists.get(unitCode)!, outcome: null } }],
@@ -61,10 +62,13 @@ export function createRoundActivities(deps: ActivityDeps) {
             // The first workflow task comes back with the start response when this worker has a free slot.
             requestEagerStart: eagerStart,
           });
+          if (handle.eagerlyStarted) eagerlyStarted++;
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
       });
+      // Units not started eagerly wait for their first workflow task in the task queue (DUBAN_WORKER_WORKFLOW_TASK_SLOTS).
+      deps.logger.debug({ roundId, batch, units: units.length, eagerlyStarted }, 'batch of units started');
       return units.length;
     },
 

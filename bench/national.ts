@@ -17,12 +17,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ROOT, runTs } from './lib/app';
+import { untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
 import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
@@ -119,17 +119,6 @@ async function insertCeiling(databaseUrl: string, rows: number, rowsPerStatement
   await admin.query('DROP TABLE bench_tasks_ceiling');
   await admin.end();
   return rate;
-}
-
-/**
- * Workflow tasks waiting on the task queue, as the server estimates them. A unit started while the workers are busy
- * issuing waits there for its first workflow task: until it has run, its ladder has no timer and its first write waits.
- */
-async function workflowBacklog(client: Client): Promise<number> {
-  const { stats } = await client.workflowService.describeTaskQueue({
-    namespace: 'default', taskQueue: { name: TASK_QUEUE }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true,
-  });
-  return Number(stats?.approximateBacklogCount ?? 0);
 }
 
 /** Submissions and acceptances by `unitTokens`' units on the tasks they have been issued, while the round goes on issuing. */
@@ -239,18 +228,8 @@ export async function main(argv: string[]): Promise<number> {
       const { p50Ms, p99Ms } = summarise(ms);
       log(`${what} while issuing: ${ms.length} reads, p50 ${p50Ms} ms, p99 ${p99Ms} ms   [target p99 <= 100 ms]`);
     }
-    // Every unit running: its first workflow task run, its ladder's timer set. The backlog is approximate; it is read
-    // until it is empty twice in a row.
-    let backlogAtIssued = -1;
-    let runningSeconds = 0;
-    for (let empty = 0; empty < 2; ) {
-      const backlog = await workflowBacklog(client);
-      if (backlogAtIssued < 0) backlogAtIssued = backlog;
-      empty = backlog === 0 ? empty + 1 : 0;
-      runningSeconds = seconds(performance.now() - t0);
-      if (runningSeconds > Number(values.timeout)) throw new Error(`${backlog} workflow tasks still waiting after ${runningSeconds} s`);
-      if (empty < 2) await sleep(1000);
-    }
+    // Every unit running: its first workflow task run, its ladder's timer set.
+    const { backlogAtStart: backlogAtIssued, seconds: runningSeconds } = await untilBacklogEmpty(client, TASK_QUEUE, t0, Number(values.timeout));
     const samples = sampler.stop();
     log(`every unit running ${runningSeconds} s after launch (${backlogAtIssued} workflow tasks waiting when the last task was issued)`);
     const writesResult = writes ? await writes.catch((e: Error) => ({ failed: e.message })) : null;

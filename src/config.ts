@@ -39,6 +39,13 @@ const Config = z.object({
    * The SDK's own default follows the heap limit: 2,310 with Node's 4 GiB, about 0.35 MiB each.
    */
   DUBAN_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
+  /**
+   * Workflow tasks a worker holds at once. A unit workflow that a worker's fan-out starts comes back to that
+   * worker with the start response (eager start) only while it has a free slot; otherwise it waits in the task
+   * queue, behind thousands of others in a national round, and so does the unit's first write. 256 keeps that
+   * queue empty while a round issues (bench/RESULTS.md) and stays well within the 10 s a workflow task may take.
+   */
+  DUBAN_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(2000).default(256),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

@@ -50,7 +50,7 @@ export async function createWorker({ config, db, logger }: WorkerDeps): Promise<
     ...workflows,
     activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, noticeSpreadMinutes: config.DUBAN_NOTICE_SPREAD_MINUTES, eagerStart: true, blobs, publicUrl: config.DUBAN_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
     maxConcurrentActivityTaskExecutions: 64,
-    maxConcurrentWorkflowTaskExecutions: 64,
+    maxConcurrentWorkflowTaskExecutions: config.DUBAN_WORKER_WORKFLOW_TASK_SLOTS,
     maxCachedWorkflows: config.DUBAN_WORKER_CACHED_WORKFLOWS,
     shutdownGraceTime: '10 seconds',
   });
@@ -61,7 +61,7 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL, 'duban-worker');
   const db = createDb(config.DATABASE_URL, 20);
   const worker = await createWorker({ config, db, logger });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, cachedWorkflows: config.DUBAN_WORKER_CACHED_WORKFLOWS }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, cachedWorkflows: config.DUBAN_WORKER_CACHED_WORKFLOWS, workflowTaskSlots: config.DUBAN_WORKER_WORKFLOW_TASK_SLOTS }, 'worker started');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   await worker.run();
   await db.$disconnect();
