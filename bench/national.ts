@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
@@ -58,19 +59,35 @@ async function setUp(api: Api, baseUrl: string, token: string, units: number, ta
 }
 
 /**
- * The largest history among the round's workflows. SQL visibility reports `historyLength` 0 for a running
- * workflow, so each unit's history length comes from describing it (16 at a time).
+ * The largest history among the round's workflows, and how many units have each history length: a unit nobody wrote
+ * to has 5 events once running (started, its first workflow task scheduled, started and completed, its timer), so
+ * a longer one shows a retried workflow task. SQL visibility reports `historyLength` 0 for a running workflow, so
+ * each unit's history length comes from describing it (16 at a time).
  */
-async function largestHistories(client: Client, roundId: string, unitCodes: string[]): Promise<{ round: number; largestUnit: number; units: number }> {
+async function largestHistories(client: Client, roundId: string, unitCodes: string[], writtenTo: Set<string>) {
   const round = (await client.workflow.getHandle(roundWorkflowId(roundId)).describe()).historyLength;
   let largestUnit = 0;
   let units = 0;
+  const unitsByLength: Record<number, number> = {};
+  const retried: string[] = [];
   await eachLimited(unitCodes, 16, async (code) => {
     const { historyLength } = await client.workflow.getHandle(unitWorkflowId(roundId, code)).describe();
     units++;
     largestUnit = Math.max(largestUnit, historyLength);
+    unitsByLength[historyLength] = (unitsByLength[historyLength] ?? 0) + 1;
+    if (historyLength !== 5 && !writtenTo.has(code)) retried.push(code);
   });
-  return { round, largestUnit, units };
+  // What happened to the first few units nobody wrote to whose history is not the usual 5 events.
+  const unusual: Record<string, string[]> = {};
+  for (const code of retried.slice(0, 3)) {
+    const history = await client.workflow.getHandle(unitWorkflowId(roundId, code)).fetchHistory();
+    unusual[code] = (history.events ?? []).map((e) => {
+      const type = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
+      const detail = e.workflowTaskFailedEventAttributes?.cause ?? e.workflowTaskTimedOutEventAttributes?.timeoutType;
+      return detail === undefined || detail === null ? type : `${type} (${detail})`;
+    });
+  }
+  return { round, largestUnit, units, unitsByLength, unitsNotWrittenToWithMoreEvents: retried.length, unusual };
 }
 
 /** Ceiling 1: workflow starts per second the server accepts (a type no worker runs; each times out by itself). */
@@ -236,7 +253,7 @@ export async function main(argv: string[]): Promise<number> {
     if (writesResult && 'opsPerSecond' in writesResult) {
       log(`writes while issuing (from ${writesResult.startedAtSeconds} s, issued ${writesResult.issuedBefore} -> ${writesResult.issuedAfter}, ${writesResult.units} units): ${writesResult.opsPerSecond} ops/s, p50 ${writesResult.all.p50Ms} ms, p99 ${writesResult.all.p99Ms} ms; non-2xx ${JSON.stringify(writesResult.non2xx)}, ${writesResult.errors} errors`);
     }
-    const histories = await largestHistories(client, launched.id, unitCodes).catch((e: Error) => {
+    const histories = await largestHistories(client, launched.id, unitCodes, new Set(unitTokens.keys())).catch((e: Error) => {
       log(`histories: ${e.message}`);
       return null;
     });
