@@ -43,7 +43,8 @@ const Config = z.object({
    * Workflow tasks a worker holds at once. A unit workflow that a worker's fan-out starts comes back to that
    * worker with the start response (eager start) only while it has a free slot; otherwise it waits in the task
    * queue, behind thousands of others in a national round, and so does the unit's first write. 256 keeps that
-   * queue empty while a round issues (bench/RESULTS.md) and stays well within the 10 s a workflow task may take.
+   * queue short while a round issues (bench/RESULTS.md). On a crowded CPU a worker may not reach the last of them
+   * within the 10 s a workflow task may take; the server then hands that task out again (0-3 units in 20,000).
    */
   DUBAN_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(2000).default(256),
   /** Largest request body the API accepts. */
