@@ -9,10 +9,15 @@ import { shanghaiDate } from '../domain/time';
 /**
  * Writes the task lists of some units of a round and returns each unit's plan, by unit code. Due dates are
  * counted in working days from the launch. Rows are keyed on (round, unit, template), so a retry finds the
- * rows the first attempt wrote, with whatever status they have reached since.
+ * rows the first attempt wrote, with whatever status they have reached since. A plan is computed, not stored:
+ * the same launch, calendar and policy give the same instants whenever a unit's list is read.
  */
 export function createIssuer({ db, calendars, noticeSpreadMinutes }: Pick<ActivityDeps, 'db' | 'calendars' | 'noticeSpreadMinutes'>) {
-  return async function issueUnits(roundId: string, units: { id: string; code: string }[]): Promise<Map<string, PlannedTask[]>> {
+  /**
+   * `written`: the round wrote these units' lists before starting them (`writeOnly` below), so their rows are
+   * read, not written again; a unit whose list is missing all the same is written then.
+   */
+  return async function issueUnits(roundId: string, units: { id: string; code: string }[], opts: { written?: boolean; writeOnly?: boolean } = {}): Promise<Map<string, PlannedTask[]>> {
     const issued = new Map<string, PlannedTask[]>();
     if (units.length === 0) return issued;
     const round = await db.round.findUniqueOrThrow({ where: { id: roundId } });
@@ -24,22 +29,63 @@ export function createIssuer({ db, calendars, noticeSpreadMinutes }: Pick<Activi
     const launchedAt = round.launchedAt.getTime();
     const calendar = await calendars.current();
 
-    const planned = lists.map(({ unit, list }) => {
-      const noticeOffset = roundNoticeOffsetMs(round, unit.code, noticeSpreadMinutes);
-      return {
-        unit,
-        tasks: list.map((t) => {
-          const template = byCode.get(t.templateCode);
-          if (!template) throw new Error(`template ${t.templateCode} of round ${roundId} no longer exists`);
-          const due = t.dueDate ? { date: t.dueDate, provisional: !calendar.covers(t.dueDate) } : dueDateAfter(calendar, launchedAt, template.dueWorkingDays);
-          return { template, plan: planSteps(calendar, due.date, spec.escalationPolicy, launchedAt, due.provisional, { noticeOffsetMs: noticeOffset }) };
-        }),
-      };
-    });
+    const unitIds = units.map((u) => u.id);
+    const keyOf = (unitId: string, templateId: string) => `${unitId}/${templateId}`;
+    const readRows = async () =>
+      new Map(
+        (await db.task.findMany({ where: { roundId, unitId: { in: unitIds } }, select: { id: true, unitId: true, templateId: true, status: true, evidenceRequired: true, dueDate: true, dueProvisional: true } })).map(
+          (r) => [keyOf(r.unitId, r.templateId), r],
+        ),
+      );
+    type Row = Awaited<ReturnType<typeof readRows>> extends Map<string, infer R> ? R : never;
+
+    /** Each unit's tasks with their plans; a task with a row takes its due date from the row, as the record has it. */
+    const planAll = (rows: Map<string, Row>) =>
+      lists.map(({ unit, list }) => {
+        const noticeOffset = roundNoticeOffsetMs(round, unit.code, noticeSpreadMinutes);
+        return {
+          unit,
+          tasks: list.map((t) => {
+            const template = byCode.get(t.templateCode);
+            if (!template) throw new Error(`template ${t.templateCode} of round ${roundId} no longer exists`);
+            const row = rows.get(keyOf(unit.id, template.id));
+            const due = row
+              ? { date: row.dueDate, provisional: row.dueProvisional }
+              : t.dueDate
+                ? { date: t.dueDate, provisional: !calendar.covers(t.dueDate) }
+                : dueDateAfter(calendar, launchedAt, template.dueWorkingDays);
+            return { template, row, plan: planSteps(calendar, due.date, spec.escalationPolicy, launchedAt, due.provisional, { noticeOffsetMs: noticeOffset }) };
+          }),
+        };
+      });
+    const complete = (planned: ReturnType<typeof planAll>) => planned.every(({ tasks }) => tasks.every(({ row }) => row !== undefined));
+    const plansOf = (planned: ReturnType<typeof planAll>) => {
+      for (const { unit, tasks } of planned) {
+        issued.set(
+          unit.code,
+          tasks.map(({ template, row, plan }) => ({
+            taskId: row!.id,
+            code: template.code,
+            status: row!.status,
+            evidenceRequired: row!.evidenceRequired as EvidenceKind[],
+            dueAt: plan.dueAt,
+            cycle: 0,
+            steps: plan.steps,
+            pendingSubmissionId: null,
+          })),
+        );
+      }
+      return issued;
+    };
+
+    if (opts.written) {
+      const planned = planAll(await readRows());
+      if (complete(planned)) return plansOf(planned);
+    }
 
     // One statement for every list. Prisma's createMany spends ~0.8 ms of CPU per row compiling
     // (24 ms for one unit's 30 rows); this raw insert costs ~1 ms for a unit, less per unit in a batch.
-    const inserts = planned.flatMap(({ unit, tasks }) =>
+    const inserts = planAll(new Map()).flatMap(({ unit, tasks }) =>
       tasks.map(({ template, plan }) => ({
         unit_id: unit.id,
         template_id: template.id,
@@ -54,7 +100,6 @@ export function createIssuer({ db, calendars, noticeSpreadMinutes }: Pick<Activi
         ladder_provisional: plan.ladderProvisional,
       })),
     );
-    const unitIds = units.map((u) => u.id);
     await db.$transaction([
       db.$executeRaw`
         INSERT INTO tasks (id, round_id, unit_id, template_id, code, title, category, weight, evidence_required, due_date, due_at, due_provisional, ladder_provisional, issued_at)
@@ -66,28 +111,10 @@ export function createIssuer({ db, calendars, noticeSpreadMinutes }: Pick<Activi
         ON CONFLICT (round_id, unit_id, template_id) DO NOTHING`,
       db.$executeRaw`UPDATE round_units SET issued_at = now() WHERE round_id = ${roundId}::uuid AND unit_id = ANY(${unitIds}::uuid[]) AND issued_at IS NULL`,
     ]);
-
-    const rows = await db.task.findMany({ where: { roundId, unitId: { in: unitIds } }, select: { id: true, unitId: true, templateId: true, status: true, evidenceRequired: true } });
-    const rowByKey = new Map(rows.map((r) => [`${r.unitId}/${r.templateId}`, r]));
-    for (const { unit, tasks } of planned) {
-      issued.set(
-        unit.code,
-        tasks.map(({ template, plan }) => {
-          const row = rowByKey.get(`${unit.id}/${template.id}`)!;
-          return {
-            taskId: row.id,
-            code: template.code,
-            status: row.status,
-            evidenceRequired: row.evidenceRequired as EvidenceKind[],
-            dueAt: plan.dueAt,
-            cycle: 0,
-            steps: plan.steps,
-            pendingSubmissionId: null,
-          };
-        }),
-      );
-    }
-    return issued;
+    if (opts.writeOnly) return issued;
+    const planned = planAll(await readRows());
+    if (!complete(planned)) throw new Error(`a task list of round ${roundId} is missing rows just written`);
+    return plansOf(planned);
   };
 }
 

@@ -44,13 +44,24 @@ export function createRoundActivities(deps: ActivityDeps) {
 
   return {
     /**
-     * Issues the task lists of one batch of units in one statement, then starts each unit's workflow holding
+     * Writes the task lists of one batch of units in one statement and starts nothing: a round writes every
+     * list first, so each unit sees its tasks within a minute of the launch, then starts the units.
+     */
+    async writeTaskLists({ roundId, batch, batchSize }: { roundId: string; batch: number; batchSize: number }): Promise<number> {
+      const units = await batchUnits(roundId, batch, batchSize);
+      Context.current().heartbeat(0);
+      await issueUnits(roundId, units, { writeOnly: true });
+      return units.length;
+    },
+
+    /**
+     * Issues the task lists of one batch of units in one statement (or reads them, `listsWritten`), then starts each unit's workflow holding
      * its list, so a unit's start is its only work at issue time: no per-unit queries, no activity in its
      * history. Rows and workflow ids are deterministic, so a retry writes no task and starts no unit twice.
      */
-    async startUnitWorkflows({ roundId, batch, batchSize }: { roundId: string; batch: number; batchSize: number }): Promise<number> {
+    async startUnitWorkflows({ roundId, batch, batchSize, listsWritten = false }: { roundId: string; batch: number; batchSize: number; listsWritten?: boolean }): Promise<number> {
       const units = await batchUnits(roundId, batch, batchSize);
-      const lists = await issueUnits(roundId, units);
+      const lists = await issueUnits(roundId, units, { written: listsWritten });
       let eagerlyStarted = 0;
       await eachLimited(units, async ({ code: unitCode }) => {
         try {

@@ -7,7 +7,7 @@ import type { Actor, UseCaseContext } from './context';
 import { openRoundOf } from './rounds';
 import { pointTemplateOf } from './catalogues';
 import { taskView } from './taskView';
-import { viaWorkflow } from './workflowErrors';
+import { startUnitWorkflow, viaWorkflow } from './workflowErrors';
 
 /**
  * Adds a task to one unit of an open round (一企一特色). The unit's workflow writes it and takes
@@ -31,6 +31,7 @@ export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: st
     ctx.client.workflow
       .getHandle(unitWorkflowId(round.id, unit.code))
       .executeUpdate(addTaskUpdate, { args: [{ templateCode: template!.code, dueDate: body.dueDate, actor: actor.actor }] }),
+    () => startUnitWorkflow(ctx, round.id, unit.code),
   );
   return taskView(await visibleTask(db, actor, result.taskId));
 }

@@ -10,10 +10,12 @@ import { extendTaskUpdate, reviewSubmissionUpdate, submitTaskUpdate, unitWorkflo
 import type { Actor, UseCaseContext } from './context';
 import { fileView, resolveEvidenceFiles } from './files';
 import { taskView } from './taskView';
-import { viaWorkflow } from './workflowErrors';
+import { startUnitWorkflow, viaWorkflow } from './workflowErrors';
 
 const unitWorkflowOf = ({ client }: UseCaseContext, roundId: string, unitCode: string) => client.workflow.getHandle(unitWorkflowId(roundId, unitCode));
 const unitWorkflow = (ctx: UseCaseContext, task: { roundId: string; unit: { code: string } }) => unitWorkflowOf(ctx, task.roundId, task.unit.code);
+/** A task's unit not yet started by its round is started by the first write to it (viaWorkflow). */
+const startUnit = (ctx: UseCaseContext, task: { roundId: string; unit: { code: string } }) => () => startUnitWorkflow(ctx, task.roundId, task.unit.code);
 
 export async function myTasks({ db }: UseCaseContext, actor: Actor, query: { roundId?: string }) {
   const tasks = await db.task.findMany({
@@ -39,8 +41,11 @@ export async function submitTask(ctx: UseCaseContext, actor: Actor, taskId: stri
   const key = idempotencyKey ?? randomUUID();
   const evidence = await resolveEvidenceFiles(ctx.db, task.unitId, body.evidence);
   const round = () => ctx.db.round.findUniqueOrThrow({ where: { id: task.roundId }, select: { status: true } });
-  return viaWorkflow(ctx, round, () =>
-    unitWorkflowOf(ctx, task.roundId, task.unitCode).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
+  return viaWorkflow(
+    ctx,
+    round,
+    () => unitWorkflowOf(ctx, task.roundId, task.unitCode).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
+    () => startUnitWorkflow(ctx, task.roundId, task.unitCode),
   );
 }
 
@@ -85,12 +90,12 @@ export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: st
 export async function extendTask(ctx: UseCaseContext, actor: Actor, id: string, body: { dueDate: string; reason: string }) {
   const task = await visibleTask(ctx.db, actor, id);
   if (body.dueDate < shanghaiDate(Date.now())) throw badRequest('the new due date is in the past', [{ path: 'dueDate', message: 'must be today or later', in: 'body', code: 'in_the_past' }]);
-  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(extendTaskUpdate, { args: [{ taskId: task.id, dueDate: body.dueDate, reason: body.reason, actor: actor.actor }] }));
+  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(extendTaskUpdate, { args: [{ taskId: task.id, dueDate: body.dueDate, reason: body.reason, actor: actor.actor }] }), startUnit(ctx, task));
   return taskView(await visibleTask(ctx.db, actor, id));
 }
 
 export async function waiveTask(ctx: UseCaseContext, actor: Actor, id: string, body: { reason: string }) {
   const task = await visibleTask(ctx.db, actor, id);
-  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(waiveTaskUpdate, { args: [{ taskId: task.id, reason: body.reason, actor: actor.actor }] }));
+  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(waiveTaskUpdate, { args: [{ taskId: task.id, reason: body.reason, actor: actor.actor }] }), startUnit(ctx, task));
   return taskView(await visibleTask(ctx.db, actor, id));
 }

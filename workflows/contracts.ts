@@ -46,9 +46,10 @@ export interface SuperviseUnitInput {
   roundId: string;
   unitCode: string;
   /**
-   * The state the run starts from: the task list its round issued (each unit's list is written with its
-   * batch's, before the unit starts), or the state carried across continue-as-new. Absent, the unit
-   * issues its own list first, as units did before rounds issued in batches.
+   * The state the run starts from: the task list its round issued (written before the unit starts), or the
+   * state carried across continue-as-new. Absent, the unit issues its own list first (or reads it, when its
+   * round wrote it already): so did units before rounds issued in batches, and so does a unit that a write
+   * reached before its round started it (usecases/workflowErrors.ts).
    */
   carried?: { tasks: PlannedTask[]; outcome: UnitOutcome | null };
 }

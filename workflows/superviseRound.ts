@@ -12,6 +12,13 @@ import {
 /** Units per fan-out activity: the round's history grows with batches, not with units. */
 export const UNIT_BATCH_SIZE = 100;
 const PARALLEL_BATCHES = 4;
+/**
+ * Units whose lists one statement writes before any unit starts, two statements at a time. Each ends by updating
+ * the round's count rows, which the other waits for; four at a time, or 500 units a statement, were no faster
+ * on two cores (bench/RESULTS.md).
+ */
+export const LIST_BATCH_SIZE = 250;
+const PARALLEL_LIST_BATCHES = 2;
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
@@ -25,9 +32,9 @@ const fanOut = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
-async function inBatches(count: number, run: (batch: number) => Promise<unknown>, progress: RoundProgress) {
+async function inBatches(count: number, run: (batch: number) => Promise<unknown>, progress: RoundProgress, size = UNIT_BATCH_SIZE, lanes = PARALLEL_BATCHES) {
   let nextBatch = 0;
-  progress.batches = Math.ceil(count / UNIT_BATCH_SIZE);
+  progress.batches = Math.ceil(count / size);
   progress.batchesDone = 0;
   const lane = async () => {
     while (nextBatch < progress.batches) {
@@ -35,7 +42,7 @@ async function inBatches(count: number, run: (batch: number) => Promise<unknown>
       progress.batchesDone++;
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, lane));
+  await Promise.all(Array.from({ length: lanes }, lane));
 }
 
 /**
@@ -55,7 +62,14 @@ export async function superviseRound(input: SuperviseRoundInput): Promise<{ outc
   });
   setHandler(getRoundProgressQuery, () => progress);
 
-  await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE }), progress);
+  // Every unit's list is written before any unit starts: a national round's tasks are all issued within a minute,
+  // not as fast as the server starts workflows. A write to a unit not yet started starts it (usecases/workflowErrors.ts).
+  // Rounds launched before lists came first replay without the marker and write each batch's lists as it starts.
+  const listsWritten = patched('lists-before-units');
+  if (listsWritten) {
+    await inBatches(input.unitCount, (batch) => fanOut.writeTaskLists({ roundId, batch, batchSize: LIST_BATCH_SIZE }), progress, LIST_BATCH_SIZE, PARALLEL_LIST_BATCHES);
+  }
+  await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE, listsWritten }), progress);
   // Rounds started before questionnaires existed have no windows to run.
   const withWindows = patched('questionnaire-windows');
   if (withWindows) await acts.startWindowWorkflows({ roundId });

@@ -1,11 +1,13 @@
 import { startPostgres, stopPostgresCluster } from '../../scripts/stack/postgres';
 import { sql } from './support/db';
-import { createOffice, createTaskTemplate, createUnitWithToken, root, type Office, type Unit } from './support/fixtures';
+import { createOffice, createTaskTemplate, createUnit, createUnitWithToken, root, type Office, type Unit } from './support/fixtures';
 import { expectProblem, expectStatus, request, type Api } from './support/http';
 import { sleep, waitFor } from './support/poll';
 import { isAlive, killTree } from './support/processes';
 import { launchRound, waitUntilIssued } from './support/rounds';
 import { respawnWorker, stack } from './support/stack';
+import { unitWorkflowId } from '../../workflows/contracts';
+import { workflowStatuses } from './support/temporal';
 
 // The API's deadline on a workflow update (DUBAN_WORKFLOW_CALL_SECONDS, default 15 s).
 const UPDATE_DEADLINE_MS = 15_000;
@@ -56,6 +58,46 @@ describe('a submission with no worker running', () => {
     const rows = await sql<{ id: string }>('SELECT id FROM submissions WHERE task_id = $1', [taskIds[0]]);
     expect(rows.map((r) => r.id)).toEqual([retried.submissionId]);
   });
+});
+
+describe('a write to a unit its round has not started yet', () => {
+  test('when no worker runs and an office adds a task to a unit of a round just launched, then the API starts that unit itself (503 at the deadline), and once a worker is back the retried add lands once and every list is issued once', async () => {
+    const units = [(await createUnit(city.api, city.code)).code, (await createUnit(city.api, city.code)).code];
+    const templates = [(await createTaskTemplate(city.api)).code, (await createTaskTemplate(city.api)).code];
+    const added = (await createTaskTemplate(city.api)).code;
+    const crashed = killTree(stack().pids.worker, 'SIGKILL');
+    workerDown = true;
+    await waitFor(async () => crashed.some(isAlive), (alive) => !alive, 'the killed worker to be gone', 10_000, 50);
+
+    // With no worker the round's workflow has not run at all: no list is written and no unit is started by it.
+    const launched = await launchRound(city.api, units, templates);
+    const addTask = () => city.api.post(`/rounds/${launched}/units/${units[1]}/tasks`, { templateCode: added });
+    try {
+      expectProblem(await addTask(), 503);
+      const ids = units.map((code) => unitWorkflowId(launched, code));
+      const statuses = await workflowStatuses(ids);
+      expect(ids.map((id) => statuses.get(id))).toEqual(['NOT_FOUND', 'RUNNING']);
+    } finally {
+      // The next test needs a worker whatever failed here.
+      await respawnWorker();
+      workerDown = false;
+    }
+    // The unit started by the API writes its own list; the round's fan-out finds it written and the unit started.
+    // The first request's update waited in the server for the worker and may be the one that lands: the retry
+    // then answers 409 ALREADY_EXISTS (an added task has no idempotency key). Either way the task is there once.
+    const landed = await waitFor(addTask, (r) => r.status !== 503, 'the added task to land', 60_000, 500);
+    expect(landed.status === 201 || (landed.status === 409 && landed.body.code === 'ALREADY_EXISTS')).toBe(true);
+    const issued = await waitUntilIssued(city.api, launched);
+    expect(issued.counts).toMatchObject({ units: 2, tasks: 5, issued: 5 });
+    const rows = await sql<{ unit: string; tasks: string }>(
+      'SELECT u.code AS unit, count(*) AS tasks FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.round_id = $1 GROUP BY u.code ORDER BY u.code',
+      [launched],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.unit, Number(r.tasks)]))).toEqual({ [units[0]]: 2, [units[1]]: 3 });
+    const [addedRows] = await sql<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE round_id = $1 AND code = $2', [launched, added]);
+    expect(Number(addedRows.n)).toBe(1);
+    await city.api.post(`/rounds/${launched}/cancel`);
+  }, 120_000);
 });
 
 describe('the database down', () => {

@@ -40,6 +40,27 @@ describe('a write to a unit whose workflow is not there', () => {
     expect(workflow.calls()).toBe(1);
   });
 
+  test('when the round is open and its unit not started yet, then the unit is started once and the command, sent again, is taken', async () => {
+    let started = 0;
+    let calls = 0;
+    const send = () => (++calls, started > 0 ? Promise.resolve('taken') : Promise.reject(notFound()));
+    await expect(viaWorkflow(ctx, { status: 'open' }, send, async () => void started++)).resolves.toBe('taken');
+    expect({ started, calls }).toEqual({ started: 1, calls: 2 });
+  });
+
+  test('when the unit is started but its workflow is still not there at the deadline, then it is started once and the answer is 503', async () => {
+    const start = jest.fn(async () => undefined);
+    const err = (await viaWorkflow(ctx, { status: 'open' }, workflowStartingAfter(Infinity).send, start).catch((e: unknown) => e)) as AppError;
+    expect(err.status).toBe(503);
+    expect(start).toHaveBeenCalledTimes(1);
+  });
+
+  test.each(['closing', 'closed', 'cancelled'])('when the round is %s, then no unit is started', async (status) => {
+    const start = jest.fn(async () => undefined);
+    await viaWorkflow(ctx, { status }, workflowStartingAfter(Infinity).send, start).catch(() => undefined);
+    expect(start).not.toHaveBeenCalled();
+  });
+
   test('the round is read once, however often the command is sent again', async () => {
     const workflow = workflowStartingAfter(2);
     const round = jest.fn(async () => ({ status: 'open' }));

@@ -42,8 +42,8 @@ export const waitForRound = (by: Api, id: string, done: (r: RoundView) => boolea
   waitFor(() => getRound(by, id), done, `round ${id}: ${what}`, timeoutMs);
 
 /**
- * Waits until every task of the round is issued and every unit's workflow has started: a round writes a batch's
- * lists just before it starts the batch's units, and a write to a unit not yet started waits for it.
+ * Waits until every task of the round is issued and every unit's workflow has started: a round writes every
+ * unit's list before it starts the units, and a write to a unit not yet started starts it.
  */
 export async function waitUntilIssued(by: Api, id: string, timeoutMs = 90_000): Promise<RoundView> {
   const round = await waitForRound(by, id, (r) => r.counts.tasks > 0 && r.counts.issued === r.counts.tasks, 'every task issued', timeoutMs);

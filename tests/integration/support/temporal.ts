@@ -24,8 +24,8 @@ export async function workflowStatuses(workflowIds: string[]): Promise<Map<strin
 
 /**
  * Waits until every one of the workflows runs, and returns their statuses as last read (some not RUNNING if the
- * time ran out). A round writes a batch's lists just before it starts the batch's units, so the record can show
- * a unit's tasks a moment before its workflow exists, and longer when a crash interrupted the batch.
+ * time ran out). A round writes every unit's list before it starts the units, so the record shows a unit's tasks
+ * before its workflow exists, and longer when a crash interrupted the round.
  */
 export async function waitUntilRunning(workflowIds: string[], timeoutMs = 300_000): Promise<Map<string, string>> {
   const allRunning = (s: Map<string, string>) => [...s.values()].every((x) => x === 'RUNNING');
