@@ -6,9 +6,10 @@
  * multi-row INSERTs into a table of the tasks table's shape (rows per second), each beside the rate the round
  * reached.
  *
- * While the round issues, once a tenth of its tasks are issued, `--writers` units (the first ones launched, with a
- * token each) submit and the office accepts, from `--write-concurrency` callers for `--write-seconds`: the writes a
- * running round takes while it is still issuing (0 writers skips this).
+ * While the round issues, once every task is issued (the round writes every list first, then starts the units, its
+ * longest part), `--writers` units (the first ones launched, with a token each) submit and the office accepts,
+ * from `--write-concurrency` callers for `--write-seconds`: the writes a running round takes while it is still
+ * starting its units, most of them not started yet (0 writers skips this).
  *
  *   npm run bench -- national --units 20000 --tasks 30 --cluster [--writers 200] [--json] [--out report.json]
  */
@@ -229,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const elapsed = performance.now() - t0;
       timeline.push([seconds(elapsed), round.counts.issued]);
-      if (unitTokens.size > 0 && !writes && round.counts.issued >= total / 10) {
+      if (unitTokens.size > 0 && !writes && round.counts.issued >= total) {
         writes = writesWhileIssuing(api, baseUrl, token, launched.id, unitTokens, t0, Number(values['write-seconds']), Number(values['write-concurrency']));
         writes.catch(() => undefined); // awaited below; a failure is reported there
       }
