@@ -69,7 +69,13 @@ export async function superviseRound(input: SuperviseRoundInput): Promise<{ outc
   if (listsWritten) {
     await inBatches(input.unitCount, (batch) => fanOut.writeTaskLists({ roundId, batch, batchSize: LIST_BATCH_SIZE }), progress, LIST_BATCH_SIZE, PARALLEL_LIST_BATCHES);
   }
-  await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE, listsWritten }), progress);
+  // With the lists written, a start batch pages the units as the list batches did, and is as large: fewer batches
+  // leave fewer gaps in which the round's own workflow task waits behind the units' first ones for a slot.
+  if (listsWritten) {
+    await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: LIST_BATCH_SIZE, listsWritten }), progress, LIST_BATCH_SIZE);
+  } else {
+    await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE }), progress);
+  }
   // Rounds started before questionnaires existed have no windows to run.
   const withWindows = patched('questionnaire-windows');
   if (withWindows) await acts.startWindowWorkflows({ roundId });
