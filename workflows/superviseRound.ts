@@ -69,13 +69,9 @@ export async function superviseRound(input: SuperviseRoundInput): Promise<{ outc
   if (listsWritten) {
     await inBatches(input.unitCount, (batch) => fanOut.writeTaskLists({ roundId, batch, batchSize: LIST_BATCH_SIZE }), progress, LIST_BATCH_SIZE, PARALLEL_LIST_BATCHES);
   }
-  // With the lists written, a start batch pages the units as the list batches did, and is as large: fewer batches
-  // leave fewer gaps in which the round's own workflow task waits behind the units' first ones for a slot.
-  if (listsWritten) {
-    await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: LIST_BATCH_SIZE, listsWritten }), progress, LIST_BATCH_SIZE);
-  } else {
-    await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE }), progress);
-  }
+  // Units start 100 at a time whichever way their lists were written: at 250 a batch the fan-out outran the workers,
+  // leaving thousands of first workflow tasks queued and the writes of a unit not yet started waiting (bench/RESULTS.md).
+  await inBatches(input.unitCount, (batch) => fanOut.startUnitWorkflows({ roundId, batch, batchSize: UNIT_BATCH_SIZE, listsWritten }), progress);
   // Rounds started before questionnaires existed have no windows to run.
   const withWindows = patched('questionnaire-windows');
   if (withWindows) await acts.startWindowWorkflows({ roundId });
