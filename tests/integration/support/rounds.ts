@@ -42,6 +42,21 @@ export const waitForRound = (by: Api, id: string, done: (r: RoundView) => boolea
   waitFor(() => getRound(by, id), done, `round ${id}: ${what}`, timeoutMs);
 
 /**
+ * The round workflow's phase (`issuing` until every list is written and every unit started), once a worker answers:
+ * one just restarted, or the survivor of a killed one, may take a few seconds to take the query.
+ */
+export const roundPhase = (id: string, timeoutMs = 60_000): Promise<string> =>
+  withTemporal((client) =>
+    waitFor(
+      () => client.workflow.getHandle(roundWorkflowId(id)).query(getRoundProgressQuery).then((p) => p.phase as string, () => 'unanswered'),
+      (phase) => phase !== 'unanswered',
+      `round ${id}: its phase`,
+      timeoutMs,
+      100,
+    ),
+  );
+
+/**
  * Waits until every task of the round is issued and every unit's workflow has started: a round writes every
  * unit's list before it starts the units, and a write to a unit not yet started starts it.
  */
