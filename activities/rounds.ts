@@ -55,9 +55,10 @@ export function createRoundActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Issues the task lists of one batch of units in one statement (or reads them, `listsWritten`), then starts each unit's workflow holding
-     * its list, so a unit's start is its only work at issue time: no per-unit queries, no activity in its
-     * history. Rows and workflow ids are deterministic, so a retry writes no task and starts no unit twice.
+     * Issues the task lists of one batch of units in one statement (or reads them, when `listsWritten`), then
+     * starts each unit's workflow holding its list, so a unit's start is its only work at issue time: no per-unit
+     * queries, no activity in its history. Rows and workflow ids are deterministic, so a retry writes no task and
+     * starts no unit twice.
      */
     async startUnitWorkflows({ roundId, batch, batchSize, listsWritten = false }: { roundId: string; batch: number; batchSize: number; listsWritten?: boolean }): Promise<number> {
       const units = await batchUnits(roundId, batch, batchSize);
