@@ -7,7 +7,7 @@ import type { Actor, UseCaseContext } from './context';
 import { openRoundOf } from './rounds';
 import { pointTemplateOf } from './catalogues';
 import { taskView } from './taskView';
-import { startUnitWorkflow, viaWorkflow } from './workflowErrors';
+import { viaWorkflow } from './workflowErrors';
 
 /**
  * Adds a task to one unit of an open round (一企一特色). The unit's workflow writes it and takes
@@ -27,11 +27,10 @@ export async function addUnitTask(ctx: UseCaseContext, actor: Actor, roundId: st
     ...(body.dueDate && body.dueDate < shanghaiDate(Date.now()) ? [{ path: 'dueDate', message: 'must be today or later', in: 'body' as const, code: 'in_the_past' }] : []),
   ];
   if (errors.length > 0) throw badRequest(`${errors.length} field(s) are invalid`, errors);
-  const result = await viaWorkflow(ctx, round, () =>
+  const result = await viaWorkflow(ctx, round, { roundId: round.id, unitCode: unit.code }, () =>
     ctx.client.workflow
       .getHandle(unitWorkflowId(round.id, unit.code))
       .executeUpdate(addTaskUpdate, { args: [{ templateCode: template!.code, dueDate: body.dueDate, actor: actor.actor }] }),
-    () => startUnitWorkflow(ctx, round.id, unit.code),
   );
   return taskView(await visibleTask(db, actor, result.taskId));
 }

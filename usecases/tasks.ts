@@ -10,12 +10,11 @@ import { extendTaskUpdate, reviewSubmissionUpdate, submitTaskUpdate, unitWorkflo
 import type { Actor, UseCaseContext } from './context';
 import { fileView, resolveEvidenceFiles } from './files';
 import { taskView } from './taskView';
-import { startUnitWorkflow, viaWorkflow } from './workflowErrors';
+import { viaWorkflow } from './workflowErrors';
 
 const unitWorkflowOf = ({ client }: UseCaseContext, roundId: string, unitCode: string) => client.workflow.getHandle(unitWorkflowId(roundId, unitCode));
 const unitWorkflow = (ctx: UseCaseContext, task: { roundId: string; unit: { code: string } }) => unitWorkflowOf(ctx, task.roundId, task.unit.code);
-/** A task's unit not yet started by its round is started by the first write to it (viaWorkflow). */
-const startUnit = (ctx: UseCaseContext, task: { roundId: string; unit: { code: string } }) => () => startUnitWorkflow(ctx, task.roundId, task.unit.code);
+const unitOf = (task: { roundId: string; unit: { code: string } }) => ({ roundId: task.roundId, unitCode: task.unit.code });
 
 export async function myTasks({ db }: UseCaseContext, actor: Actor, query: { roundId?: string }) {
   const tasks = await db.task.findMany({
@@ -41,11 +40,8 @@ export async function submitTask(ctx: UseCaseContext, actor: Actor, taskId: stri
   const key = idempotencyKey ?? randomUUID();
   const evidence = await resolveEvidenceFiles(ctx.db, task.unitId, body.evidence);
   const round = () => ctx.db.round.findUniqueOrThrow({ where: { id: task.roundId }, select: { status: true } });
-  return viaWorkflow(
-    ctx,
-    round,
-    () => unitWorkflowOf(ctx, task.roundId, task.unitCode).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
-    () => startUnitWorkflow(ctx, task.roundId, task.unitCode),
+  return viaWorkflow(ctx, round, task, () =>
+    unitWorkflowOf(ctx, task.roundId, task.unitCode).executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: key, summary: body.summary, evidence, actor: actor.actor }], updateId: `submit:${task.id}:${key}` }),
   );
 }
 
@@ -78,7 +74,7 @@ export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: st
     return { submissionId: submission.id, taskStatus: result.taskStatus, evaluationVersion: result.version };
   }
   if (submission.status !== 'pending') throw conflict(ErrorCode.SubmissionReviewed, `the submission was already ${submission.status}`);
-  const result = await viaWorkflow(ctx, task.round, () =>
+  const result = await viaWorkflow(ctx, task.round, unitOf(task), () =>
     unitWorkflow(ctx, task).executeUpdate(reviewSubmissionUpdate, {
       args: [{ taskId: task.id, submissionId: submission.id, decision: body.decision, score: body.score, comment: body.comment, reviewer: actor.office!.code, actor: actor.actor }],
       updateId: `review:${submission.id}`,
@@ -90,12 +86,12 @@ export async function reviewSubmission(ctx: UseCaseContext, actor: Actor, id: st
 export async function extendTask(ctx: UseCaseContext, actor: Actor, id: string, body: { dueDate: string; reason: string }) {
   const task = await visibleTask(ctx.db, actor, id);
   if (body.dueDate < shanghaiDate(Date.now())) throw badRequest('the new due date is in the past', [{ path: 'dueDate', message: 'must be today or later', in: 'body', code: 'in_the_past' }]);
-  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(extendTaskUpdate, { args: [{ taskId: task.id, dueDate: body.dueDate, reason: body.reason, actor: actor.actor }] }), startUnit(ctx, task));
+  await viaWorkflow(ctx, task.round, unitOf(task), () => unitWorkflow(ctx, task).executeUpdate(extendTaskUpdate, { args: [{ taskId: task.id, dueDate: body.dueDate, reason: body.reason, actor: actor.actor }] }));
   return taskView(await visibleTask(ctx.db, actor, id));
 }
 
 export async function waiveTask(ctx: UseCaseContext, actor: Actor, id: string, body: { reason: string }) {
   const task = await visibleTask(ctx.db, actor, id);
-  await viaWorkflow(ctx, task.round, () => unitWorkflow(ctx, task).executeUpdate(waiveTaskUpdate, { args: [{ taskId: task.id, reason: body.reason, actor: actor.actor }] }), startUnit(ctx, task));
+  await viaWorkflow(ctx, task.round, unitOf(task), () => unitWorkflow(ctx, task).executeUpdate(waiveTaskUpdate, { args: [{ taskId: task.id, reason: body.reason, actor: actor.actor }] }));
   return taskView(await visibleTask(ctx.db, actor, id));
 }

@@ -31,16 +31,16 @@ function toAppError(failure: ApplicationFailure): AppError {
  * same update instead of making a second one.
  *
  * A unit of an open round whose workflow is not there yet is one its round has not started yet: a round writes
- * every unit's list first, then starts the units (workflows/superviseRound.ts). `startMissing`, when given, starts
- * that unit's workflow then, as the round's fan-out would (same workflow id, so whichever comes second finds the
- * first). The command is sent again, after 50 ms, then twice as long each time up to a second, until the workflow
+ * every unit's list first, then starts the units (workflows/superviseRound.ts). The unit's workflow is started
+ * then, as the round's fan-out would (same workflow id, so whichever comes second finds the first). The command
+ * is sent again, after 50 ms, then twice as long each time up to a second, until the workflow
  * takes it or the same deadline passes (then 503 with Retry-After, not a 409 that would say the round is over).
  */
 export async function viaWorkflow<T>(
   ctx: Pick<UseCaseContext, 'client' | 'config'>,
   round: { status: string } | (() => Promise<{ status: string }>),
+  unit: { roundId: string; unitCode: string },
   send: () => Promise<T>,
-  startMissing?: () => Promise<unknown>,
 ): Promise<T> {
   const deadline = Date.now() + ctx.config.DUBAN_WORKFLOW_CALL_SECONDS * 1000;
   let status: string | undefined;
@@ -54,7 +54,7 @@ export async function viaWorkflow<T>(
       const first = status === undefined;
       status ??= (typeof round === 'function' ? await round() : round).status;
       if (status !== 'open') throw conflict(ErrorCode.RoundState, 'the round is no longer open for changes');
-      if (first && startMissing) await ctx.client.withDeadline(deadline, startMissing);
+      if (first) await ctx.client.withDeadline(deadline, () => startUnitWorkflow(ctx, unit.roundId, unit.unitCode));
       if (Date.now() + wait >= deadline) throw serviceUnavailable("the unit's supervision is starting; retry shortly");
       await setTimeout(wait);
     }
@@ -62,7 +62,7 @@ export async function viaWorkflow<T>(
 }
 
 /** Starts a unit's workflow of an open round that its round has not started yet; it then reads its own list. */
-export async function startUnitWorkflow(ctx: Pick<UseCaseContext, 'client' | 'config'>, roundId: string, unitCode: string): Promise<void> {
+async function startUnitWorkflow(ctx: Pick<UseCaseContext, 'client' | 'config'>, roundId: string, unitCode: string): Promise<void> {
   try {
     await ctx.client.workflow.start<typeof superviseUnit>('superviseUnit', {
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
