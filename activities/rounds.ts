@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { RoundStatus } from '../domain/vocabulary';
 import { computeAndStoreEvaluation } from '../store/evaluation';
 import { enqueueNotifications } from '../store/notifications';
-import { closeUnitSignal, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
+import { closeUnitSignal, UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { ActivityDeps } from './deps';
 import { createIssuer } from './issuing';
@@ -71,6 +71,7 @@ export function createRoundActivities(deps: ActivityDeps) {
             workflowId: unitWorkflowId(roundId, unitCode),
             args: [{ roundId, unitCode, carried: { tasks: lists.get(unitCode)!, outcome: null } }],
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
             // The first workflow task comes back with the start response when this worker has a free slot.
             requestEagerStart: eagerStart,
           });

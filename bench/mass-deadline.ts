@@ -31,6 +31,7 @@ import { ROOT, runTs, startApp } from './lib/app';
 import { loadConfig } from '../src/config';
 import { machine } from './lib/machine';
 import { ProcSampler } from './lib/proc';
+import { workflowTaskWarnings } from './lib/workflowTasks';
 
 const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -59,6 +60,24 @@ function busiestSecond(steps: Array<{ unit: string; at: number }>): Busiest {
 }
 
 /**
+ * A query waits for the unit's workflow task in progress and may time out while the worker is still working
+ * through the deadline steps just recorded; it is asked again, and the last error names the unit.
+ */
+async function queryWithRetries<T>(query: () => Promise<T>, unit: string, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await query();
+    } catch (e) {
+      const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+      const message = e instanceof Error ? `${e.name}: ${e.message}${cause}` : String(e);
+      if (attempt >= attempts) throw new Error(`query of unit ${unit} failed ${attempts} times; last: ${message}`);
+      log(`query of unit ${unit} failed (attempt ${attempt}): ${message}; asking again`);
+      await sleep(2000 * attempt);
+    }
+  }
+}
+
+/**
  * The notice steps every unit workflow still plans (the deadline has passed), as held by the workflows,
  * and the same steps without each unit's offset; each unspread one must be 09:00 sharp.
  */
@@ -67,7 +86,7 @@ async function plannedNotices(client: Client, roundId: string, unitCodes: string
   const unspread: Array<{ unit: string; at: number }> = [];
   let notAtNine = 0;
   await eachLimited(unitCodes, 8, async (unit) => {
-    const state = await client.workflow.getHandle(unitWorkflowId(roundId, unit)).query(getUnitStateQuery);
+    const state = await queryWithRetries(() => client.workflow.getHandle(unitWorkflowId(roundId, unit)).query(getUnitStateQuery), unit);
     const offset = noticeOffsetMs(roundId, unit, spreadMinutes);
     for (const task of state.tasks) {
       for (const step of task.steps.filter((s) => s.at !== task.dueAt)) {
@@ -94,7 +113,8 @@ export async function main(argv: string[]): Promise<number> {
   const client = new Client({ connection });
   const port = await freePort();
   const token = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准省产改办'], env)).trim().split('\n').pop()!;
-  const app = await startApp({ port, env, logFile: `${ROOT}/.data/bench-deadline/app.log` });
+  const appLog = `${ROOT}/.data/bench-deadline/app.log`;
+  const app = await startApp({ port, env, logFile: appLog });
   try {
     const api = new Api(`http://127.0.0.1:${port}`, token);
     const unitCodes = Array.from({ length: units }, (_, i) => `dl-u${String(i + 1).padStart(5, '0')}`);
@@ -153,10 +173,13 @@ export async function main(argv: string[]): Promise<number> {
       appPeakRssMiB: Math.round(samples.app.peakKiB / 102.4) / 10,
       noticeSpreadMinutes: Number(spreadMinutes),
       ...notices,
+      workflowTasks: workflowTaskWarnings(appLog),
     };
     log(`${total} tasks due at once: issued by ${marks.issued} s, all overdue by ${marks.overdue} s, all ${total} deadline steps recorded by ${marks.escalations} s (${report.stepsPerSecond}/s)`);
     const { busiestSecondSpread: a, busiestSecondUnspread: b } = notices;
     log(`${notices.plannedNoticeSteps} notice steps still planned; busiest second spread over ${spreadMinutes} min: ${a.steps} steps of ${a.units} units (${a.seconds} distinct seconds); unspread: ${b.steps} steps of ${b.units} units (${b.seconds} distinct seconds)`);
+    const wft = report.workflowTasks;
+    log(`workflow tasks held over 5 s: ${wft.heldOver5s}, the longest ${wft.longestHeldSeconds} s; run again after a timeout: ${wft.retried} (late completions refused: ${wft.lateCompletionsRefused})`);
     console.log(values.json ? JSON.stringify(report, null, 2) : report);
     await client.workflow.getHandle(roundWorkflowId(id)).signal(cancelRoundSignal, { actor: 'bench' });
     await client.workflow.getHandle(roundWorkflowId(id)).result();

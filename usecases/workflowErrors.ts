@@ -4,7 +4,7 @@ import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { AppError, conflict, notFound, unprocessable } from '../api/problem';
 import { serviceUnavailable } from '../api/unavailable';
 import { codeOfFailureType, ErrorCode } from '../domain/errors';
-import { unitWorkflowId } from '../workflows/contracts';
+import { UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { UseCaseContext } from './context';
 
@@ -69,6 +69,7 @@ async function startUnitWorkflow(ctx: Pick<UseCaseContext, 'client' | 'config'>,
       workflowId: unitWorkflowId(roundId, unitCode),
       args: [{ roundId, unitCode }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

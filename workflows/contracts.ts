@@ -8,6 +8,16 @@ export const roundWorkflowId = (roundId: string) => `round-${roundId}`;
 export const unitWorkflowId = (roundId: string, unitCode: string) => `round-${roundId}-unit-${unitCode}`;
 
 /**
+ * How long a worker may hold one of a unit's workflow tasks, the timeout every unit workflow is started with.
+ * When every unit of a round wakes at once (all started, or all due at the same instant), a worker holds up to
+ * DUBAN_WORKER_WORKFLOW_TASK_SLOTS of their tasks while its local activities queue for the database: at the
+ * server's default of 10 s a sixth to two thirds of 700 units had a task time out and run again on a slow day
+ * (bench/RESULTS.md, "Workflow tasks held longer than 10 s"). Longer only delays the retry of a task whose
+ * worker died while holding it; a unit's steps are hours or days apart.
+ */
+export const UNIT_WORKFLOW_TASK_TIMEOUT = '30 seconds';
+
+/**
  * Failure types carried by ApplicationFailure.type: `ERR_` and a code of the one enum the API
  * answers with (domain/errors.ts), so a refusal reads the same in a workflow and over HTTP.
  */

@@ -4,8 +4,8 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
-  continueAsNew,
   isCancellation,
+  makeContinueAsNewFunc,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -17,6 +17,7 @@ import type { createActivities } from '../activities';
 import { OPEN_TASK_STATUSES } from '../domain/vocabulary';
 import {
   ErrorType,
+  UNIT_WORKFLOW_TASK_TIMEOUT,
   addTaskUpdate,
   calendarPublishedSignal,
   closeUnitSignal,
@@ -314,7 +315,8 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
     });
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof superviseUnit>({ roundId, unitCode, carried: { tasks, outcome } });
+      // The next run keeps the workflow-task timeout the unit was started with.
+      await makeContinueAsNewFunc<typeof superviseUnit>({ workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT })({ roundId, unitCode, carried: { tasks, outcome } });
     }
   }
 

@@ -29,15 +29,27 @@ export class Api {
 }
 
 /** Runs fn over items with at most `limit` calls in flight. */
+/**
+ * Runs `fn` over the items, `limit` at a time. After a failure no new item starts, and the first error is thrown
+ * only once every call in flight has settled, so a caller's clean-up (closing a connection) never races a call.
+ */
 export async function eachLimited<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      await fn(items[i], i);
+      try {
+        await fn(items[i], i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -7,7 +7,7 @@ import { expectProblem, expectStatus, type Api } from './support/http';
 import { waitFor } from './support/poll';
 import { getRound, waitForRound } from './support/rounds';
 import { myTask, submitTask } from './support/tasks';
-import { pendingTimers, withTemporal } from './support/temporal';
+import { pendingTimers, withTemporal, workflowTaskTimeoutSeconds } from './support/temporal';
 
 // One round cancelled in the middle of its ladder; each test is the next thing a user does, so
 // they run in order. The round was launched 30 days ago with every task due yesterday: the
@@ -47,6 +47,8 @@ describe('cancelling a round in the middle of its ladder', () => {
     expect(stepsBefore.map((e) => e.level).sort()).toEqual(['overdue', 'overdue', 'overdue', 'overdue', 'reminder', 'reminder', 'reminder', 'reminder']);
     await withTemporal(async (client) => {
       for (const id of workflowIds()) expect({ id, pending: await pendingTimers(client, id) }).toEqual({ id, pending: 1 });
+      // Units started by the round's fan-out may hold a workflow task 30 s when every unit wakes at once.
+      for (const u of [a, b]) expect(await workflowTaskTimeoutSeconds(client, unitWorkflowId(roundId, u.code))).toBe(30);
     });
     const task = await myTask(a.api, roundId, t1);
     pendingSubmission = expectStatus(await submitTask(a.api, task.id, `${roundId}-before-cancel`), 201).submissionId;

@@ -7,7 +7,7 @@ import { isAlive, killTree } from './support/processes';
 import { launchRound, waitUntilIssued } from './support/rounds';
 import { respawnWorker, stack } from './support/stack';
 import { unitWorkflowId } from '../../workflows/contracts';
-import { workflowStatuses } from './support/temporal';
+import { withTemporal, workflowStatuses, workflowTaskTimeoutSeconds } from './support/temporal';
 
 // The API's deadline on a workflow update (DUBAN_WORKFLOW_CALL_SECONDS, default 15 s).
 const UPDATE_DEADLINE_MS = 15_000;
@@ -96,6 +96,8 @@ describe('a write to a unit its round has not started yet', () => {
     expect(Object.fromEntries(rows.map((r) => [r.unit, Number(r.tasks)]))).toEqual({ [units[0]]: 2, [units[1]]: 3 });
     const [addedRows] = await sql<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE round_id = $1 AND code = $2', [launched, added]);
     expect(Number(addedRows.n)).toBe(1);
+    // The unit the API started has the workflow-task timeout the fan-out's units have.
+    expect(await withTemporal((client) => workflowTaskTimeoutSeconds(client, unitWorkflowId(launched, units[1])))).toBe(30);
     await city.api.post(`/rounds/${launched}/cancel`);
   }, 120_000);
 });

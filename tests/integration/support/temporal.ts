@@ -52,3 +52,9 @@ export async function pendingTimers(client: Client, workflowId: string): Promise
   }
   return pending;
 }
+
+/** The workflow-task timeout a workflow was started with, in seconds. */
+export async function workflowTaskTimeoutSeconds(client: Client, workflowId: string): Promise<number> {
+  const { raw } = await client.workflow.getHandle(workflowId).describe();
+  return Number(raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds ?? 0);
+}
