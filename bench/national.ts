@@ -2,9 +2,9 @@
  * National-scale issue benchmark on the cluster stack: the real Temporal server on PostgreSQL, two worker
  * processes and one API process (scripts/stack/cluster.ts, as `npm run start:cluster` runs them). One round of
  * U units x T tasks is launched through the API and timed until every task is issued and every unit's workflow
- * has started; then, in the same run, two ceilings of the same servers: trivial workflow starts per second, and
- * multi-row INSERTs into a table of the tasks table's shape (rows per second), each beside the rate the round
- * reached.
+ * has started; then, in the same run, the ceilings of the same servers: trivial workflow starts per second (with
+ * no workflow task, and started and run to completion by a worker in this process), and multi-row INSERTs into a
+ * table of the tasks table's shape (rows per second), each beside the rate the round reached.
  *
  * While the round issues, once every task is issued (the round writes every list first, then starts the units, its
  * longest part), `--writers` units (the first ones launched, with a token each) submit and the office accepts,
@@ -19,10 +19,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
+import { loadConfig } from '../src/config';
 import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
+import { ceilingStart } from './lib/ceilingWorkflow';
 import { ROOT, runTs } from './lib/app';
 import { untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
@@ -99,6 +102,44 @@ async function startsCeiling(client: Client, count: number): Promise<number> {
     await client.workflow.start('ceilingNoop', { taskQueue: 'ceiling-no-worker', workflowId, workflowExecutionTimeout: '1 minute' });
   });
   return Math.round(count / ((performance.now() - t0) / 1000));
+}
+
+/** Runs `fn` with `watched` sampled, and returns its result with each process's CPU milliseconds per operation. */
+async function sampledPerOperation<T>(watched: Watched[], operations: number, fn: () => Promise<T>): Promise<[T, Record<string, number>]> {
+  const sampler = new ProcSampler(watched, 250);
+  sampler.start();
+  const result = await fn();
+  const samples = sampler.stop();
+  return [result, Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, Math.round((s.cpuSeconds * 10_000) / operations) / 10]))];
+}
+
+/**
+ * Ceiling 1b: workflows per second the same server starts and runs when the workflow does nothing: each is started
+ * as the round's fan-out starts a unit (eagerly, from a client sharing a worker's connection, as many workflow-task
+ * slots as a product worker) and completes in its first workflow task. Counted until every one has completed.
+ * A unit's start is this plus its work (its list in the start's input, a timer instead of completing); ceiling 1
+ * has no workflow task at all.
+ */
+async function runningStartsCeiling(address: string, count: number, slots: number): Promise<number> {
+  const taskQueue = `ceiling-starts-${randomUUID()}`;
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the bundler's report and the worker's state changes are noise here
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({ connection, taskQueue, workflowsPath: require.resolve('./lib/ceilingWorkflow'), maxConcurrentWorkflowTaskExecutions: slots });
+  const client = new Client({ connection });
+  try {
+    return await worker.runUntil(async () => {
+      const t0 = performance.now();
+      const ids = Array.from({ length: count }, (_, i) => `${taskQueue}-${i}`);
+      await eachLimited(ids, 64, async (workflowId) => {
+        await client.workflow.start(ceilingStart, { taskQueue, workflowId, requestEagerStart: true });
+      });
+      const completed = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed'`;
+      while ((await client.workflow.count(completed)).count < count) await sleep(100);
+      return Math.round(count / ((performance.now() - t0) / 1000));
+    });
+  } finally {
+    await connection.close();
+  }
 }
 
 /**
@@ -265,8 +306,14 @@ export async function main(argv: string[]): Promise<number> {
     });
     log(`histories: ${JSON.stringify(histories)}`);
 
-    const ceilingStarts = await startsCeiling(client, Number(values['ceiling-starts']));
-    log(`ceiling: ${ceilingStarts} trivial workflow starts/s`);
+    // CPU milliseconds per start of each server and of this process (the starter, and the worker of ceiling 1b).
+    const ceilingWatched = [...watched.filter((w) => w.name === 'temporal' || w.name === 'postgres'), { name: 'bench', pid: process.pid, children: false }];
+    const starts = Number(values['ceiling-starts']);
+    const [ceilingStarts, bareCpuMs] = await sampledPerOperation(ceilingWatched, starts, () => startsCeiling(client, starts));
+    log(`ceiling: ${ceilingStarts} trivial workflow starts/s (no workflow task); CPU ms a start ${JSON.stringify(bareCpuMs)}`);
+    const slots = loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl }).DUBAN_WORKER_WORKFLOW_TASK_SLOTS;
+    const [ceilingRuns, runCpuMs] = await sampledPerOperation(ceilingWatched, starts, () => runningStartsCeiling(stack.temporal.address, starts, slots));
+    log(`ceiling: ${ceilingRuns} trivial workflows/s started and run to completion; CPU ms a workflow ${JSON.stringify(runCpuMs)}`);
     const ceilingRows = await insertCeiling(stack.databaseUrl, Math.min(total, 60_000), tasks);
     log(`ceiling: ${ceilingRows} task-shaped rows/s by multi-row INSERT of ${tasks} rows`);
     const unitsPerSecond = Math.round(units / issuedSeconds);
@@ -300,6 +347,10 @@ export async function main(argv: string[]): Promise<number> {
       ceilings: {
         workflowStartsPerSecond: ceilingStarts,
         unitWorkflowsPerSecondVsCeiling: Math.round((unitsPerSecond / ceilingStarts) * 1000) / 1000,
+        workflowStartCpuMs: bareCpuMs,
+        trivialWorkflowsRunPerSecond: ceilingRuns,
+        trivialWorkflowRunCpuMs: runCpuMs,
+        unitWorkflowsPerSecondVsRunCeiling: Math.round((unitsPerSecond / ceilingRuns) * 1000) / 1000,
         insertRowsPerSecond: ceilingRows,
         tasksPerSecondVsCeiling: Math.round((tasksPerSecond / ceilingRows) * 1000) / 1000,
       },

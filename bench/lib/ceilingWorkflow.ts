@@ -9,3 +9,6 @@ export async function ceilingUpdates(): Promise<void> {
   setHandler(touchUpdate, () => ++touched);
   await condition(() => false);
 }
+
+/** A workflow that does nothing and completes in its first workflow task: the start ceiling of bench/national.ts. */
+export async function ceilingStart(): Promise<void> {}
