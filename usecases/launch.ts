@@ -143,7 +143,10 @@ export async function launchRound(
     db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
     db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
   ], LAUNCH_TRANSACTION);
-  await refreshStatistics(db, 'round_units', unitIds.length);
+  // The board joins the round's memberships with their units' offices. An office tree of fewer than 50 offices never
+  // reaches autovacuum's threshold, and unanalysed it is estimated to hold a few dozen of the round's units: the
+  // board then probes round_units once per unit (bench/RESULTS.md, "The board's plan").
+  await refreshStatistics(db, ['round_units', 'offices'], unitIds.length);
   try {
     await client.workflow.start<typeof superviseRound>('superviseRound', {
       taskQueue: deps.taskQueue,
