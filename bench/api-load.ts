@@ -34,7 +34,7 @@ import { round1, summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
 import { startBenchCluster } from './lib/cluster';
-import { ProcSampler, type Sample, type Watched } from './lib/proc';
+import { cpuMsPer, ProcSampler, type Watched } from './lib/proc';
 import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
 import fs from 'node:fs';
 
@@ -60,11 +60,6 @@ async function roundTasks(api: Api, roundId: string): Promise<Task[]> {
     if (page.length < 5000) break;
   }
   return interleaved(all);
-}
-
-/** CPU milliseconds per operation of each sampled process, over `ops` operations. */
-function cpuMsPer(samples: Record<string, Sample>, ops: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, round1((s.cpuSeconds * 1000) / Math.max(1, ops))]));
 }
 
 /**

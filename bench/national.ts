@@ -31,7 +31,7 @@ import { untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
 import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
-import { ProcSampler, type Sample, type Watched } from './lib/proc';
+import { cpuMsPer, ProcSampler, type Sample, type Watched } from './lib/proc';
 import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
 
 const USAGE = 'usage: npm run bench -- national --units 20000 --tasks 30 --cluster [--workers 2] [--writers 200] [--write-seconds 10] [--write-concurrency 16] [--json] [--out report.json] [--timeout 3600]';
@@ -110,7 +110,7 @@ async function sampledPerOperation<T>(watched: Watched[], operations: number, fn
   sampler.start();
   const result = await fn();
   const samples = sampler.stop();
-  return [result, Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, Math.round((s.cpuSeconds * 10_000) / operations) / 10]))];
+  return [result, cpuMsPer(samples, operations)];
 }
 
 /**
@@ -258,18 +258,21 @@ export async function main(argv: string[]): Promise<number> {
     const readMs: number[] = [];
     const boardMs: number[] = [];
     // How many of each were asked while the lists were still being written (before a read saw every task issued).
-    let listPhase = { reads: 0, boards: 0 };
+    const listPhase = { reads: 0, boards: 0 };
     let writes: ReturnType<typeof writesWhileIssuing> | undefined;
     for (;;) {
+      const inLists = tasksIssuedSeconds === 0;
       const asked = performance.now();
       const round = await api.get<{ counts: { issued: number } }>(`/api/v1/rounds/${launched.id}`);
       readMs.push(performance.now() - asked);
+      if (inLists) listPhase.reads++;
       // The board's first page (every unit of the round classified, counted and sorted), after every fifth read:
       // read every second, its own cost slowed issuing (RESULTS).
       if (readMs.length % 5 === 1) {
         const boardAsked = performance.now();
         await api.get(`/api/v1/rounds/${launched.id}/board?limit=50`);
         boardMs.push(performance.now() - boardAsked);
+        if (inLists) listPhase.boards++;
       }
       const elapsed = performance.now() - t0;
       timeline.push([seconds(elapsed), round.counts.issued]);
@@ -280,7 +283,6 @@ export async function main(argv: string[]): Promise<number> {
       // Every task row written (the round writes every list before it starts units), then every unit workflow started.
       if (round.counts.issued >= total && tasksIssuedSeconds === 0) {
         tasksIssuedSeconds = seconds(elapsed);
-        listPhase = { reads: readMs.length - 1, boards: boardMs.length - (readMs.length % 5 === 1 ? 1 : 0) };
         log(`${total} tasks issued in ${tasksIssuedSeconds} s`);
       }
       if (round.counts.issued >= total && (await roundPhase(client, launched.id)) !== 'issuing') {

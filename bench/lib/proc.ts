@@ -175,3 +175,8 @@ export function pidListeningOn(port: number): number | null {
   }
   return null;
 }
+
+/** CPU milliseconds per operation of each sampled process, over `ops` operations. */
+export function cpuMsPer(samples: Record<string, Sample>, ops: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, Math.round((s.cpuSeconds * 10_000) / Math.max(1, ops)) / 10]));
+}
