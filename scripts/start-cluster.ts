@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createDb } from '../src/db';
 import { ensureDemoRound, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
-import { appProcess, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
+import { appProcess, BACKGROUND_NICE, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
 import { consoleLog } from './stack/log';
 import { isRunning } from './stack/pids';
 import { preferredPort } from './stack/ports';
@@ -56,12 +56,13 @@ async function main() {
       if (Date.now() > deadline) throw new Error(`the API did not become ready; see ${path.join(dataDir, 'api.log')}`);
       await sleep(300);
     }
+    const niced = BACKGROUND_NICE ? `, nice ${BACKGROUND_NICE}` : '';
     const lines = [
       '',
       'duban is running as a cluster on this machine.',
       `  API            ${origin}/api/v1   (docs ${origin}/api/docs)   pid ${pids.at(-1)![1]}, log ${path.join(dataDir, 'api.log')}`,
-      ...pids.slice(0, -1).map(([name, pid]) => `  ${name.padEnd(14)} pid ${pid}, log ${path.join(dataDir, `${name.replace(' ', '-')}.log`)}`),
-      `  Temporal       ${stack.temporal.address} (server pid ${stack.temporal.serverPid}, log ${stack.temporal.serverSpec.logFile})`,
+      ...pids.slice(0, -1).map(([name, pid]) => `  ${name.padEnd(14)} pid ${pid}, log ${path.join(dataDir, `${name.replace(' ', '-')}.log`)}${niced}`),
+      `  Temporal       ${stack.temporal.address} (server pid ${stack.temporal.serverPid}, log ${stack.temporal.serverSpec.logFile}${niced})`,
       `  Temporal UI    ${stack.temporal.uiUrl ?? '(not available: see the log above)'}`,
       `  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')} (databases duban, temporal, temporal_visibility)`,
     ];
@@ -81,6 +82,7 @@ async function main() {
       RESTART
         ? 'A process that ends (killed by hand, or crashed) is started again after 1 s, then 2, 4, … up to 30 s while it keeps ending.'
         : 'A process that ends stays down (DUBAN_CLUSTER_RESTART=0).',
+      ...(BACKGROUND_NICE ? [`The workers and the Temporal server run at nice ${BACKGROUND_NICE}, so the API and PostgreSQL are served first (DUBAN_CLUSTER_NICE=0: one priority).`] : []),
       `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`,
     );
     console.log(lines.join('\n'));

@@ -25,6 +25,14 @@ export interface ClusterStack {
  */
 export const CLUSTER_PG_SETTINGS = { max_connections: '300' };
 
+/**
+ * The CPU priority (nice) of the processes that do a round's background work when they share the machine with the
+ * API: the workers and the Temporal server. Issuing a national round keeps every core busy; at nice 10 the API and
+ * PostgreSQL are served first, so people's reads stay quick while the round goes on (bench/RESULTS.md, "Background
+ * work at a lower CPU priority"). DUBAN_CLUSTER_NICE=0 runs everything at one priority.
+ */
+export const BACKGROUND_NICE = Math.min(19, Math.max(0, Math.trunc(Number(process.env.DUBAN_CLUSTER_NICE ?? 10)) || 0));
+
 function pgTarget(url: string) {
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: u.password ? decodeURIComponent(u.password) : undefined };
@@ -75,6 +83,7 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
       port: opts.persistent ? 7233 : undefined,
       uiPort: opts.persistent ? 8233 : undefined,
       ui: opts.ui,
+      nice: BACKGROUND_NICE,
       log,
     });
     stops.push(temporal.stop);
@@ -85,9 +94,13 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
   }
 }
 
-/** An API or worker process running the TypeScript sources (tsx as a loader, so signals reach it directly). */
+/**
+ * An API or worker process running the TypeScript sources (tsx as a loader, so signals reach it directly); a worker
+ * at the background priority.
+ */
 export function appProcess(service: 'api' | 'worker', env: Record<string, string>, logFile: string): ProcessSpec {
-  return { name: service, command: process.execPath, args: ['--import', 'tsx', path.join('src', `${service}.ts`)], env, cwd: ROOT, logFile };
+  const nice = service === 'worker' ? BACKGROUND_NICE : undefined;
+  return { name: service, command: process.execPath, args: ['--import', 'tsx', path.join('src', `${service}.ts`)], env, cwd: ROOT, logFile, nice };
 }
 
 /** Starts an app process in the project's folder and returns its pid; stop it with `stopPid`. */

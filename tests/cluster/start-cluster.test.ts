@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { postmasterPid, stopPostgresCluster } from '../../scripts/stack/postgres';
 import { freePort } from '../../scripts/stack/ports';
@@ -44,7 +45,7 @@ test('when a person starts the cluster stack and kills a worker, the Temporal se
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DUBAN_DATA_DIR: DATA_DIR, PORT: String(port) };
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'DUBAN_TEST', 'DUBAN_CLUSTER_RESTART']) delete env[name];
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'DUBAN_TEST', 'DUBAN_CLUSTER_RESTART', 'DUBAN_CLUSTER_NICE']) delete env[name];
   child = spawn(process.execPath, ['scripts/bootstrap.js', 'start-cluster'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => void (output += chunk.toString()));
 
@@ -61,17 +62,23 @@ test('when a person starts the cluster stack and kills a worker, the Temporal se
   const tasks = issued.body.counts!.tasks;
 
   const worker = pidOf(/worker 1\s+pid (\d+)/);
+  const api1 = pidOf(/API\s+\S+\s+\(docs \S+\)\s+pid (\d+)/);
+  // The round's background work (workers, the Temporal server) runs at nice 10 relative to the API, also once started again.
+  const background = Math.min(19, os.getPriority() + 10);
+  expect([os.getPriority(worker), os.getPriority(pidOf(/server pid (\d+)/)), os.getPriority(api1)]).toEqual([background, background, os.getPriority()]);
   let mark = output.length;
   process.kill(worker, 'SIGKILL');
   const workerAgain = Number((await untilOutput(/worker 1 runs again as pid (\d+)/, 'worker 1 to run again', mark))[1]);
   expect(workerAgain).not.toBe(worker);
   expect(isAlive(workerAgain)).toBe(true);
+  expect(os.getPriority(workerAgain)).toBe(background);
 
   const server = pidOf(/server pid (\d+)/);
   mark = output.length;
   process.kill(server, 'SIGKILL');
   const serverAgain = Number((await untilOutput(/Temporal server runs again as pid (\d+)/, 'the Temporal server to run again', mark))[1]);
   expect(isAlive(serverAgain)).toBe(true);
+  expect(os.getPriority(serverAgain)).toBe(background);
   await waitFor(readyz, (s) => s === 200, 'the API to be ready after the Temporal server', 60_000);
 
   const postmaster = postmasterPid(PG_DIR)!;
@@ -84,7 +91,6 @@ test('when a person starts the cluster stack and kills a worker, the Temporal se
   expect(after.body.counts).toMatchObject({ tasks, issued: tasks });
 
   // Ctrl-C (SIGINT to the terminal's process group) stops every process it started, the ones started again included.
-  const api1 = pidOf(/API\s+\S+\s+\(docs \S+\)\s+pid (\d+)/);
   process.kill(-child.pid!, 'SIGINT');
   await waitFor(async () => child!.exitCode, (code) => code !== null, 'start:cluster to exit', 90_000);
   expect(child.exitCode).toBe(0);
