@@ -111,7 +111,7 @@ function composeTool(): string[] | null {
 }
 
 describe('docker-compose.yml', () => {
-  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[]; deploy?: { replicas?: number } }> };
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[]; deploy?: { replicas?: number }; cpu_shares?: number }> };
 
   test('when its app services start, then each runs an entry point this build compiled, with node and no TypeScript loader', () => {
     for (const name of ['migrate', 'worker', 'api']) {
@@ -124,6 +124,11 @@ describe('docker-compose.yml', () => {
 
   test('when it is deployed, then two workers share the task queue, so either can die during a round', () => {
     expect(compose.services.worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  test('when the services share a host, then the workers and the Temporal server yield the CPU to the API and PostgreSQL', () => {
+    const share = (name: string) => compose.services[name].cpu_shares ?? 1024; // Docker's default weight
+    for (const background of ['worker', 'temporal']) for (const serving of ['api', 'postgresql']) expect(share(background)).toBeLessThan(share(serving));
   });
 
   const tool = composeTool();
