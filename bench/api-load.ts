@@ -19,11 +19,9 @@
  * Targets it is read against (stated, not asserted): submissions and reviews >= 300/s with
  * p99 <= 150 ms; GET /rounds/{id} and the board p99 <= 100 ms.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import { startLocalStack } from '../scripts/stack';
 import { BACKGROUND_NICE } from '../scripts/stack/cluster';
@@ -34,6 +32,7 @@ import { ROOT, runTs, startApp } from './lib/app';
 import { round1, summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
+import { ceilingWorker } from './lib/ceilingWorker';
 import { startBenchCluster } from './lib/cluster';
 import { cpuMsPer, ProcSampler, type Watched } from './lib/proc';
 import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
@@ -69,10 +68,7 @@ async function roundTasks(api: Api, roundId: string): Promise<Task[]> {
  * `duration` seconds.
  */
 async function updateCeiling(address: string, workflows: number, concurrency: number, duration: number, watched: Watched[]) {
-  const taskQueue = `ceiling-updates-${randomUUID()}`;
-  Runtime.install({ logger: new DefaultLogger('WARN') }); // the bundler's report and the worker's state changes are noise here
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('./lib/ceilingWorkflow'), maxConcurrentWorkflowTaskExecutions: 64 });
+  const { taskQueue, connection: nativeConnection, worker } = await ceilingWorker(address, 'updates', 64);
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

@@ -19,7 +19,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { BACKGROUND_NICE } from '../scripts/stack/cluster';
@@ -27,6 +26,7 @@ import { loadConfig } from '../src/config';
 import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ceilingStart } from './lib/ceilingWorkflow';
+import { ceilingWorker } from './lib/ceilingWorker';
 import { ROOT, runTs } from './lib/app';
 import { untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
@@ -122,10 +122,7 @@ async function sampledPerOperation<T>(watched: Watched[], operations: number, fn
  * has no workflow task at all.
  */
 async function runningStartsCeiling(address: string, count: number, slots: number): Promise<number> {
-  const taskQueue = `ceiling-starts-${randomUUID()}`;
-  Runtime.install({ logger: new DefaultLogger('WARN') }); // the bundler's report and the worker's state changes are noise here
-  const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection, taskQueue, workflowsPath: require.resolve('./lib/ceilingWorkflow'), maxConcurrentWorkflowTaskExecutions: slots });
+  const { taskQueue, connection, worker } = await ceilingWorker(address, 'starts', slots);
   const client = new Client({ connection });
   try {
     return await worker.runUntil(async () => {
