@@ -24,7 +24,6 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { startLocalStack } from '../scripts/stack';
-import { BACKGROUND_NICE } from '../scripts/stack/cluster';
 import { freePort } from '../scripts/stack/ports';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { Api, eachLimited, sleep } from './lib/api';
@@ -124,7 +123,7 @@ async function startStack(cluster: boolean, dataDir: string) {
   ];
   return {
     databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port: started.port, apiPid: started.processes.find(([name]) => name === 'api')![1], watched,
-    shape: `real Temporal server on PostgreSQL, two worker processes, one API process; workers and Temporal server at nice ${BACKGROUND_NICE}`, stop: started.stop,
+    shape: started.shape, stop: started.stop,
   };
 }
 

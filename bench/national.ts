@@ -21,7 +21,6 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
-import { BACKGROUND_NICE } from '../scripts/stack/cluster';
 import { loadConfig } from '../src/config';
 import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
@@ -333,7 +332,7 @@ export async function main(argv: string[]): Promise<number> {
       date: new Date(started).toISOString(),
       units, tasks, totalTasks: total, workers,
       machine: { ...machine(), loadAverageBefore },
-      stack: `Temporal server ${stack.temporal.serverSpec.command} on PostgreSQL (persistence and visibility), ${workers} worker processes, 1 API process; workers and Temporal server at nice ${BACKGROUND_NICE}`,
+      stack: cluster.shape,
       // Every task row written: what each unit sees in its list.
       tasksIssuedSeconds,
       // Every unit workflow started (the round's fan-out done): units/s is counted over this.

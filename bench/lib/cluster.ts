@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { appProcess, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../../scripts/stack/cluster';
+import { appProcess, BACKGROUND_NICE, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../../scripts/stack/cluster';
 import { freePort } from '../../scripts/stack/ports';
 import { sleep } from './api';
 
@@ -9,6 +9,8 @@ export interface BenchCluster {
   baseUrl: string;
   /** Each app process by name (`worker1`, `worker2`, …, `api`) and pid. */
   processes: Array<[string, number]>;
+  /** The stack as a report names it. */
+  shape: string;
   stop(): Promise<void>;
 }
 
@@ -46,5 +48,6 @@ export async function startBenchCluster(opts: { dataDir: string; taskQueue: stri
     await stop();
     throw e;
   }
-  return { stack, port, baseUrl, processes, stop };
+  const shape = `Temporal server ${stack.temporal.serverSpec.command} on PostgreSQL (persistence and visibility), ${opts.workers} worker processes, 1 API process; workers and Temporal server at nice ${BACKGROUND_NICE}`;
+  return { stack, port, baseUrl, processes, shape, stop };
 }

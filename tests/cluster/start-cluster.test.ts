@@ -62,10 +62,11 @@ test('when a person starts the cluster stack and kills a worker, the Temporal se
   const tasks = issued.body.counts!.tasks;
 
   const worker = pidOf(/worker 1\s+pid (\d+)/);
+  const server = pidOf(/server pid (\d+)/);
   const api1 = pidOf(/API\s+\S+\s+\(docs \S+\)\s+pid (\d+)/);
   // The round's background work (workers, the Temporal server) runs at nice 10 relative to the API, also once started again.
   const background = Math.min(19, os.getPriority() + 10);
-  expect([os.getPriority(worker), os.getPriority(pidOf(/server pid (\d+)/)), os.getPriority(api1)]).toEqual([background, background, os.getPriority()]);
+  expect([os.getPriority(worker), os.getPriority(server), os.getPriority(api1)]).toEqual([background, background, os.getPriority()]);
   let mark = output.length;
   process.kill(worker, 'SIGKILL');
   const workerAgain = Number((await untilOutput(/worker 1 runs again as pid (\d+)/, 'worker 1 to run again', mark))[1]);
@@ -73,7 +74,6 @@ test('when a person starts the cluster stack and kills a worker, the Temporal se
   expect(isAlive(workerAgain)).toBe(true);
   expect(os.getPriority(workerAgain)).toBe(background);
 
-  const server = pidOf(/server pid (\d+)/);
   mark = output.length;
   process.kill(server, 'SIGKILL');
   const serverAgain = Number((await untilOutput(/Temporal server runs again as pid (\d+)/, 'the Temporal server to run again', mark))[1]);
