@@ -31,14 +31,15 @@ import { ROOT, runTs, startApp } from './lib/app';
 import { round1, summarise } from './lib/latency';
 import { machine } from './lib/machine';
 import { touchUpdate } from './lib/ceilingWorkflow';
-import { ceilingWorker } from './lib/ceilingWorker';
+import { atBackgroundPriority, ceilingWorker } from './lib/ceilingWorker';
 import { startBenchCluster } from './lib/cluster';
+import { untilRoundRunning } from './lib/backlog';
 import { cpuMsPer, ProcSampler, type Watched } from './lib/proc';
 import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
-import fs from 'node:fs';
 
 const USAGE = 'usage: npm run bench -- api-load [--units 700] [--tasks 30] [--duration 10] [--connections 8] [--concurrency 16] [--timeout 900] [--cluster] [--json]';
 const log = (message: string) => console.error(`[bench] ${message}`);
+const TASK_QUEUE = 'duban-bench-api-load';
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 /** autocannon against one GET for `duration` seconds; non-2xx answers are counted, not thrown. */
@@ -105,7 +106,7 @@ async function startStack(cluster: boolean, dataDir: string) {
   if (!cluster) {
     const port = await freePort();
     const stack = await startLocalStack({ dataDir, persistent: false, log: (m) => console.error(`[stack] ${m}`) });
-    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: 'duban-bench-api-load', LOG_LEVEL: 'warn' };
+    const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn' };
     const app = await startApp({ port, env, logFile: path.join(dataDir, 'app.log') });
     const watched: Watched[] = [{ name: 'app', pid: app.pid, children: false }];
     return { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, port, apiPid: app.pid, watched, shape: 'dev server, one process for worker and API', stop: async () => {
@@ -113,16 +114,10 @@ async function startStack(cluster: boolean, dataDir: string) {
       await stack.stop().catch((e: Error) => log(`stopping the stack: ${e.message}`));
     } };
   }
-  const started = await startBenchCluster({ dataDir, taskQueue: 'duban-bench-api-load', workers: 2 });
+  const started = await startBenchCluster({ dataDir, taskQueue: TASK_QUEUE, workers: 2 });
   const { stack } = started;
-  const postmaster = Number(fs.readFileSync(path.join(stack.pgDataDir!, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const watched: Watched[] = [
-    ...started.processes.map(([name, pid]) => ({ name, pid, children: false })),
-    { name: 'temporal', pid: stack.temporal.serverPid, children: false },
-    { name: 'postgres', pid: postmaster, children: true },
-  ];
   return {
-    databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port: started.port, apiPid: started.processes.find(([name]) => name === 'api')![1], watched,
+    databaseUrl: stack.databaseUrl, temporalAddress: stack.temporal.address, port: started.port, apiPid: started.processes.find(([name]) => name === 'api')![1], watched: started.watched,
     shape: started.shape, stop: started.stop,
   };
 }
@@ -196,6 +191,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const issuedSeconds = seconds(performance.now() - launchedAt);
     log(`all ${total} tasks issued ${issuedSeconds} s after launch`);
+    // Every unit started and running, so that what follows measures the round at rest, not the rest of its issuing
+    // (which the cluster stack runs at the background priority, after people's reads above).
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    const unitsRunningSeconds = await untilRoundRunning(new Client({ connection }), launched.id, TASK_QUEUE, launchedAt, timeout).finally(() => connection.close());
+    log(`every unit running ${unitsRunningSeconds} s after launch`);
 
     // The same reads once the round has issued, as the baseline to compare the figures above with.
     const readsAfterIssuing: Array<{ name: string; appCpuSeconds: number } & Awaited<ReturnType<typeof measureGet>>> = [];
@@ -217,7 +217,9 @@ export async function main(argv: string[]): Promise<number> {
     const ops = Math.round(written.opsPerSecond * written.seconds);
     const apiName = stack.watched.find((w) => w.pid === app.pid)!.name;
     const writes = { ...written, appCpuSeconds: writeSamples[apiName].cpuSeconds, cpuSeconds: Object.fromEntries(Object.entries(writeSamples).map(([n, s]) => [n, s.cpuSeconds])), cpuMsPerWrite: cpuMsPer(writeSamples, ops) };
-    const ceiling = await updateCeiling(stack.temporalAddress, Number(values['ceiling-workflows']), concurrency, duration, [...stack.watched, { name: 'bench (ceiling worker)', pid: process.pid, children: false }]);
+    const { temporalAddress } = stack;
+    const ceilingWatched = [...stack.watched, { name: 'bench (ceiling worker)', pid: process.pid, children: false }];
+    const ceiling = await atBackgroundPriority(Boolean(values.cluster), () => updateCeiling(temporalAddress, Number(values['ceiling-workflows']), concurrency, duration, ceilingWatched));
     const writesVsCeiling = Math.round((writes.opsPerSecond / ceiling.updatesPerSecond) * 1000) / 1000;
     log(`ceiling: ${ceiling.updatesPerSecond} trivial updates/s (p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms); the writes reach ${writesVsCeiling} of it`);
     log(`submissions+reviews: ${writes.opsPerSecond} ops/s (${writes.submissionsPerSecond} submissions/s, ${writes.reviewsPerSecond} reviews/s), p50 ${writes.all.p50Ms} ms, p99 ${writes.all.p99Ms} ms; non-2xx ${JSON.stringify(writes.non2xx)}, ${writes.errors} errors`);
@@ -231,6 +233,7 @@ export async function main(argv: string[]): Promise<number> {
       units, tasks, totalTasks: total, runs: 1, durationSeconds: duration, readConnections: connections,
       machine: before, loadAverageAtLaunch: loadAtLaunch, loadAverageAfter: machine().loadAverage,
       issuedSeconds,
+      unitsRunningSeconds,
       reads,
       readsAfterIssuing,
       writes,
@@ -243,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
       const lines = [
         `api-load: ${units} units x ${tasks} tasks = ${total} tasks, 1 run, ${report.date}; stack: ${stack.shape}`,
         `machine: ${before.cpus} CPUs (${before.cpuModel}), ${before.memTotal}, node ${before.node}; load average before ${before.loadAverage.join(' ')}, after ${report.loadAverageAfter.join(' ')}`,
-        `every task issued ${issuedSeconds} s after launch`,
+        `every task issued ${issuedSeconds} s after launch, every unit running ${unitsRunningSeconds} s`,
         ...reads.map((r) => `${r.name} (${connections} connections, ${duration} s, issued ${r.issuedBefore} -> ${r.issuedAfter}): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s   [target p99 <= 100 ms]`),
         ...readsAfterIssuing.map((r) => `${r.name} after issuing (baseline): ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, app CPU ${r.appCpuSeconds} s`),
         `submissions + reviews (${concurrency} callers, ${writes.seconds} s): ${writes.opsPerSecond} ops/s = ${writes.submissionsPerSecond} submissions/s + ${writes.reviewsPerSecond} reviews/s   [target >= 300/s]`,

@@ -22,12 +22,12 @@ import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { UNIT_KINDS } from '../domain/vocabulary';
 import { loadConfig } from '../src/config';
-import { getRoundProgressQuery, roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
+import { roundWorkflowId, unitWorkflowId } from '../workflows/contracts';
 import { Api, eachLimited, sleep } from './lib/api';
 import { ceilingStart } from './lib/ceilingWorkflow';
-import { ceilingWorker } from './lib/ceilingWorker';
+import { atBackgroundPriority, ceilingWorker } from './lib/ceilingWorker';
 import { ROOT, runTs } from './lib/app';
-import { untilBacklogEmpty } from './lib/backlog';
+import { roundPhase, untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
 import { summarise } from './lib/latency';
 import { machine } from './lib/machine';
@@ -39,9 +39,6 @@ const TASK_QUEUE = 'duban-bench';
 const log = (message: string) => console.error(`[bench] ${message}`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 const mib = (kib: number) => Math.round(kib / 102.4) / 10;
-
-/** The round workflow's phase: `issuing` until every batch of units has its lists and its workflows. */
-const roundPhase = async (client: Client, roundId: string) => (await client.workflow.getHandle(roundWorkflowId(roundId)).query(getRoundProgressQuery)).phase;
 
 /** The directory through the API: templates one by one, units as one spreadsheet import per 5,000. */
 async function setUp(api: Api, baseUrl: string, token: string, units: number, tasks: number) {
@@ -226,7 +223,7 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     cluster = await startBenchCluster({ dataDir, taskQueue: TASK_QUEUE, workers });
-    const { stack, baseUrl, processes: pids } = cluster;
+    const { stack, baseUrl } = cluster;
     const token = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准测试办公室', '--label', 'bench'], { ...process.env, DATABASE_URL: stack.databaseUrl })).trim().split('\n').pop()!;
     connection = await Connection.connect({ address: stack.temporal.address });
     const client = new Client({ connection });
@@ -236,12 +233,7 @@ export async function main(argv: string[]): Promise<number> {
     const unitTokens = new Map<string, string>();
     await eachLimited(unitCodes.slice(0, Number(values.writers)), 8, async (code) => void unitTokens.set(code, (await api.post<{ token: string }>('/api/v1/tokens', { kind: 'unit', code })).body.token));
 
-    const postmaster = Number(fs.readFileSync(path.join(stack.pgDataDir!, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const watched: Watched[] = [
-      ...pids.map(([name, pid]) => ({ name, pid, children: false })),
-      { name: 'temporal', pid: stack.temporal.serverPid, children: false },
-      { name: 'postgres', pid: postmaster, children: true },
-    ];
+    const { watched } = cluster;
     const loadAverageBefore = machine().loadAverage;
     const sampler = new ProcSampler(watched, 250);
     sampler.start();
@@ -282,7 +274,8 @@ export async function main(argv: string[]): Promise<number> {
         tasksIssuedSeconds = seconds(elapsed);
         log(`${total} tasks issued in ${tasksIssuedSeconds} s`);
       }
-      if (round.counts.issued >= total && (await roundPhase(client, launched.id)) !== 'issuing') {
+      const phase = round.counts.issued >= total ? await roundPhase(client, launched.id) : 'issuing';
+      if (phase !== 'issuing' && phase !== null) {
         issuedSeconds = seconds(elapsed);
         break;
       }
@@ -315,12 +308,12 @@ export async function main(argv: string[]): Promise<number> {
     log(`histories: ${JSON.stringify(histories)}`);
 
     // CPU milliseconds per start of each server and of this process (the starter, and the worker of ceiling 1b).
-    const ceilingWatched = [...watched.filter((w) => w.name === 'temporal' || w.name === 'postgres'), { name: 'bench', pid: process.pid, children: false }];
+    const ceilingWatched = [...watched.filter((w) => w.name === 'temporal' || w.name.endsWith('postgres')), { name: 'bench', pid: process.pid, children: false }];
     const starts = Number(values['ceiling-starts']);
-    const [ceilingStarts, bareCpuMs] = await sampledPerOperation(ceilingWatched, starts, () => startsCeiling(client, starts));
+    const [ceilingStarts, bareCpuMs] = await atBackgroundPriority(true, () => sampledPerOperation(ceilingWatched, starts, () => startsCeiling(client, starts)));
     log(`ceiling: ${ceilingStarts} trivial workflow starts/s (no workflow task); CPU ms a start ${JSON.stringify(bareCpuMs)}`);
     const slots = loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl }).DUBAN_WORKER_WORKFLOW_TASK_SLOTS;
-    const [ceilingRuns, runCpuMs] = await sampledPerOperation(ceilingWatched, starts, () => runningStartsCeiling(stack.temporal.address, starts, slots));
+    const [ceilingRuns, runCpuMs] = await atBackgroundPriority(true, () => sampledPerOperation(ceilingWatched, starts, () => runningStartsCeiling(stack.temporal.address, starts, slots)));
     log(`ceiling: ${ceilingRuns} trivial workflows/s started and run to completion; CPU ms a workflow ${JSON.stringify(runCpuMs)}`);
     const ceilingRows = await insertCeiling(stack.databaseUrl, Math.min(total, 60_000), tasks);
     log(`ceiling: ${ceilingRows} task-shaped rows/s by multi-row INSERT of ${tasks} rows`);

@@ -1,14 +1,15 @@
 /**
- * `npm run start:cluster`: the product laid out as a deployment, on one machine. PostgreSQL, the real
- * Temporal server on it (persistence and visibility) with its Web UI, two worker processes and one API
- * process, each its own OS process. State stays in .data/cluster/ between starts.
+ * `npm run start:cluster`: the product laid out as a deployment, on one machine. PostgreSQL for the product,
+ * a second PostgreSQL for Temporal (persistence and visibility), the real Temporal server on it with its Web UI,
+ * two worker processes and one API process, each its own OS process. State stays in .data/cluster/ between starts.
  */
 import path from 'node:path';
 import { createDb } from '../src/db';
 import { ensureDemoRound, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
-import { appProcess, BACKGROUND_NICE, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
+import { appProcess, BACKGROUND_NICE, pgClusterUrl, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
 import { consoleLog } from './stack/log';
+import { BACKGROUND_CGROUP, backgroundCgroupProcs } from './stack/priority';
 import { isRunning } from './stack/pids';
 import { preferredPort } from './stack/ports';
 import { supervise, type Service } from './stack/supervise';
@@ -17,6 +18,8 @@ const WORKERS = Number(process.env.DUBAN_CLUSTER_WORKERS ?? 2);
 /** DUBAN_CLUSTER_RESTART=0: a process that ends is reported and stays down. */
 const RESTART = process.env.DUBAN_CLUSTER_RESTART !== '0';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How the console names each local PostgreSQL cluster. */
+const PG_NAMES: Record<string, string> = { postgres: 'PostgreSQL', 'temporal-postgres': "Temporal's PostgreSQL" };
 
 async function main() {
   const dataDir = path.join(DATA_DIR, 'cluster');
@@ -64,7 +67,9 @@ async function main() {
       ...pids.slice(0, -1).map(([name, pid]) => `  ${name.padEnd(14)} pid ${pid}, log ${path.join(dataDir, `${name.replace(' ', '-')}.log`)}${niced}`),
       `  Temporal       ${stack.temporal.address} (server pid ${stack.temporal.serverPid}, log ${stack.temporal.serverSpec.logFile}${niced})`,
       `  Temporal UI    ${stack.temporal.uiUrl ?? '(not available: see the log above)'}`,
-      `  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')} (databases duban, temporal, temporal_visibility)`,
+      ...(stack.pgClusters.length > 1
+        ? stack.pgClusters.map((c) => `  ${(PG_NAMES[c.name] ?? c.name).padEnd(14)} ${pgClusterUrl(c)} (${c.name === 'postgres' ? 'database duban' : `databases temporal, temporal_visibility${c.nice ? `, nice ${c.nice}` : ''}`})`)
+        : [`  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')} (databases duban, temporal, temporal_visibility)`]),
     ];
     if (process.env.DEMO !== '0') {
       const db = createDb(stack.databaseUrl, 2);
@@ -82,7 +87,12 @@ async function main() {
       RESTART
         ? 'A process that ends (killed by hand, or crashed) is started again after 1 s, then 2, 4, … up to 30 s while it keeps ending.'
         : 'A process that ends stays down (DUBAN_CLUSTER_RESTART=0).',
-      ...(BACKGROUND_NICE ? [`The workers and the Temporal server run at nice ${BACKGROUND_NICE}, so the API and PostgreSQL are served first (DUBAN_CLUSTER_NICE=0: one priority).`] : []),
+      ...(BACKGROUND_NICE
+        ? [
+            `The workers, the Temporal server and its PostgreSQL run at nice ${BACKGROUND_NICE}${backgroundCgroupProcs() ? ` in the CPU group ${BACKGROUND_CGROUP} (a quarter of the default weight)` : ''}, ` +
+              "so the API and the product's database are served first (DUBAN_CLUSTER_NICE=0: one priority).",
+          ]
+        : []),
       `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`,
     );
     console.log(lines.join('\n'));
@@ -97,10 +107,10 @@ async function main() {
         return pids[i][1];
       },
     }));
-    const { temporal, postgres } = stack;
+    const { temporal, pgClusters } = stack;
     supervisor = supervise(
       [
-        ...(postgres ? [{ name: 'PostgreSQL', ...postgres }] : []),
+        ...pgClusters.map((c) => ({ name: PG_NAMES[c.name] ?? c.name, running: c.running, startAgain: c.startAgain })),
         { name: 'Temporal server', running: () => isRunning(temporal.serverPid), startAgain: temporal.startServerAgain },
         ...(temporal.startUiAgain ? [{ name: 'Temporal Web UI', running: () => isRunning(temporal.uiPid!), startAgain: temporal.startUiAgain }] : []),
         ...app,

@@ -1,6 +1,20 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { getRoundProgressQuery, roundWorkflowId } from '../../workflows/contracts';
 import { sleep } from './api';
+
+/**
+ * The round workflow's phase (`issuing` until every batch of units has its lists and its workflows), or null when
+ * the query found no worker free to answer it in time (while issuing keeps every worker busy); ask again then.
+ */
+export async function roundPhase(client: Client, roundId: string): Promise<string | null> {
+  try {
+    return (await client.workflow.getHandle(roundWorkflowId(roundId)).query(getRoundProgressQuery)).phase;
+  } catch (e) {
+    console.error(`[bench] round phase not answered (${(e as Error).message}); asking again`);
+    return null;
+  }
+}
 
 /**
  * Workflow tasks waiting on the task queue, as the server estimates them. A unit started while the workers are busy
@@ -30,4 +44,15 @@ export async function untilBacklogEmpty(client: Client, taskQueue: string, t0: n
     if (empty < 2) await sleep(1000);
   }
   return { backlogAtStart, seconds };
+}
+
+/** Waits until the round has started every unit and every unit is running; returns the seconds since `t0` then. */
+export async function untilRoundRunning(client: Client, roundId: string, taskQueue: string, t0: number, timeoutSeconds: number): Promise<number> {
+  for (;;) {
+    const phase = await roundPhase(client, roundId);
+    if (phase !== null && phase !== 'issuing') break;
+    if (performance.now() - t0 > timeoutSeconds * 1000) throw new Error(`the round still issuing after ${timeoutSeconds} s`);
+    await sleep(1000);
+  }
+  return (await untilBacklogEmpty(client, taskQueue, t0, timeoutSeconds)).seconds;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import { BACKGROUND_NICE } from '../../scripts/stack/cluster';
+import { moveToBackground } from '../../scripts/stack/priority';
 
 /** The SDK logs at WARN only, without the one warning every ceiling worker gives: it has workflows and no activities. */
 class CeilingLogger extends DefaultLogger {
@@ -19,4 +21,19 @@ export async function ceilingWorker(address: string, kind: string, slots: number
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({ connection, taskQueue, workflowsPath: require.resolve('./ceilingWorkflow'), maxConcurrentWorkflowTaskExecutions: slots });
   return { taskQueue, connection, worker };
+}
+
+/**
+ * Runs a ceiling with this process (its starter and its ceiling worker) at the priority the cluster stack gives a
+ * round's background work: in the background CPU group at BACKGROUND_NICE, with the Temporal server and its
+ * PostgreSQL. Otherwise the bench, at the shell's priority, would be served before the server it measures, and the
+ * ceiling would read lower than what the round's own workers get. On the dev server stack `cluster` is false.
+ */
+export async function atBackgroundPriority<T>(cluster: boolean, fn: () => Promise<T>): Promise<T> {
+  const restore = cluster ? moveToBackground(process.pid, BACKGROUND_NICE) : () => undefined;
+  try {
+    return await fn();
+  } finally {
+    restore();
+  }
 }

@@ -1,7 +1,10 @@
 import path from 'node:path';
-import { appProcess, BACKGROUND_NICE, startAppProcess, startClusterStack, stopPid, type ClusterStack } from '../../scripts/stack/cluster';
+import { appProcess, BACKGROUND_NICE, startAppProcess, startClusterStack, stopPid, TEMPORAL_DB_SEPARATE, type ClusterStack } from '../../scripts/stack/cluster';
+import { postmasterPid } from '../../scripts/stack/postgres';
 import { freePort } from '../../scripts/stack/ports';
+import { BACKGROUND_CGROUP, backgroundCgroupProcs } from '../../scripts/stack/priority';
 import { sleep } from './api';
+import type { Watched } from './proc';
 
 export interface BenchCluster {
   stack: ClusterStack;
@@ -11,6 +14,8 @@ export interface BenchCluster {
   processes: Array<[string, number]>;
   /** The stack as a report names it. */
   shape: string;
+  /** Every process to sample: the app's, the Temporal server, and each PostgreSQL cluster with its backends. */
+  watched: Watched[];
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,14 @@ export async function startBenchCluster(opts: { dataDir: string; taskQueue: stri
     await stop();
     throw e;
   }
-  const shape = `Temporal server ${stack.temporal.serverSpec.command} on PostgreSQL (persistence and visibility), ${opts.workers} worker processes, 1 API process; workers and Temporal server at nice ${BACKGROUND_NICE}`;
-  return { stack, port, baseUrl, processes, shape, stop };
+  const background = TEMPORAL_DB_SEPARATE ? "workers, Temporal server and Temporal's PostgreSQL" : 'workers and Temporal server';
+  const group = BACKGROUND_NICE && backgroundCgroupProcs() ? ` in the CPU group ${BACKGROUND_CGROUP}` : '';
+  const temporalDb = TEMPORAL_DB_SEPARATE ? 'its own PostgreSQL cluster' : "the product's PostgreSQL";
+  const shape = `Temporal server ${stack.temporal.serverSpec.command} on ${temporalDb} (persistence and visibility), ${opts.workers} worker processes, 1 API process; ${background} at nice ${BACKGROUND_NICE}${group}`;
+  const watched: Watched[] = [
+    ...processes.map(([name, pid]) => ({ name, pid, children: false })),
+    { name: 'temporal', pid: stack.temporal.serverPid, children: false },
+    ...stack.pgClusters.map((c) => ({ name: c.name, pid: postmasterPid(c.dataDir)!, children: true })),
+  ];
+  return { stack, port, baseUrl, processes, shape, watched, stop };
 }

@@ -3,19 +3,37 @@ import path from 'node:path';
 import { claimDataDir } from './index';
 import { consoleLog, type Log } from './log';
 import { applyMigrations } from './migrate';
-import { postmasterPid, postmasterRunning, removeCluster, startPostgres } from './postgres';
+import { postmasterPid, postmasterRunning, removeCluster, startPostgres, stopPostgresCluster } from './postgres';
 import { spawnSpec, startTemporalCluster, stopPid, type ProcessSpec, type TemporalCluster } from './temporal-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** A PostgreSQL cluster the stack runs on this machine, as it is started again. */
+export interface PgClusterSpec {
+  /** As the console and the benchmarks name it: `postgres` (the product's) or `temporal-postgres`. */
+  name: string;
+  dataDir: string;
+  port: number;
+  /** The CPU priority of its postmaster and backends. */
+  nice: number;
+  /** The database its URL names. */
+  database: string;
+}
+
+export interface PgCluster extends PgClusterSpec {
+  running(): boolean;
+  /** Starts it again as it was started; resolves to the new postmaster's pid. */
+  startAgain(): Promise<number | undefined>;
+}
+
 export interface ClusterStack {
   databaseUrl: string;
-  /** The local PostgreSQL cluster's folder (absent when DATABASE_URL came from the environment). */
-  pgDataDir?: string;
-  pgPort: number;
+  /**
+   * The PostgreSQL clusters started here: the product's, then Temporal's own (unless DUBAN_CLUSTER_TEMPORAL_DB=shared).
+   * None when DATABASE_URL came from the environment.
+   */
+  pgClusters: PgCluster[];
   temporal: TemporalCluster;
-  /** The local PostgreSQL, to watch and start again (absent when DATABASE_URL came from the environment). */
-  postgres?: { running(): boolean; startAgain(): Promise<number | undefined> };
   stop(): Promise<void>;
 }
 
@@ -27,11 +45,37 @@ export const CLUSTER_PG_SETTINGS = { max_connections: '300' };
 
 /**
  * The CPU priority (nice) of the processes that do a round's background work when they share the machine with the
- * API: the workers and the Temporal server. Issuing a national round keeps every core busy; at nice 10 the API and
+ * API: the workers, the Temporal server and Temporal's PostgreSQL, which also join the background CPU group where
+ * one can be made (priority.ts). Issuing a national round keeps every core busy; this way the API and the product's
  * PostgreSQL are served first, so people's reads stay quick while the round goes on (bench/RESULTS.md, "Background
  * work at a lower CPU priority"). DUBAN_CLUSTER_NICE=0 runs everything at one priority.
  */
 export const BACKGROUND_NICE = Math.min(19, Math.max(0, Math.trunc(Number(process.env.DUBAN_CLUSTER_NICE ?? 10)) || 0));
+
+/**
+ * Whether Temporal keeps its two databases on a PostgreSQL cluster of its own, at the background priority, rather
+ * than on the product's. Issuing a round is mostly Temporal's persistence; on its own cluster that work yields the CPU
+ * to the queries people's reads make (bench/RESULTS.md, "Temporal's databases on their own PostgreSQL").
+ * DUBAN_CLUSTER_TEMPORAL_DB=shared keeps every database on one cluster.
+ */
+export const TEMPORAL_DB_SEPARATE = process.env.DUBAN_CLUSTER_TEMPORAL_DB !== 'shared';
+
+/** Starts (or finds running) the local cluster `spec` describes, on its port or, without one, a free port. */
+export async function startPgCluster(spec: Omit<PgClusterSpec, 'port'> & { port?: number }, log: Log): Promise<PgCluster> {
+  const start = (port?: number) => startPostgres({ dataDir: spec.dataDir, port, log, settings: CLUSTER_PG_SETTINGS, nice: spec.nice, database: spec.database });
+  const port = pgTarget((await start(spec.port || undefined)).url).port;
+  return {
+    ...spec,
+    port,
+    running: () => postmasterRunning(spec.dataDir),
+    startAgain: async () => {
+      await start(port);
+      return postmasterPid(spec.dataDir);
+    },
+  };
+}
+
+export const pgClusterUrl = (c: PgClusterSpec) => `postgresql://postgres@127.0.0.1:${c.port}/${c.database}`;
 
 function pgTarget(url: string) {
   const u = new URL(url);
@@ -39,10 +83,10 @@ function pgTarget(url: string) {
 }
 
 /**
- * One machine laid out as a deployment is: PostgreSQL (the product's database and Temporal's two), the real
- * Temporal server on it with its Web UI, and the migrations applied. The app's processes are started by
- * the caller (`appProcess`). DATABASE_URL from the environment replaces the local PostgreSQL; Temporal then
- * keeps its databases on that server too.
+ * One machine laid out as a deployment is: PostgreSQL for the product's database with the migrations applied, a
+ * second PostgreSQL at the background priority for Temporal's two (persistence and visibility), and the real Temporal
+ * server on it with its Web UI. The app's processes are started by the caller (`appProcess`). DATABASE_URL from the
+ * environment replaces the local PostgreSQL; Temporal then keeps its databases on that server too.
  */
 export async function startClusterStack(opts: { dataDir: string; persistent: boolean; ui?: boolean; log?: Log }): Promise<ClusterStack> {
   const log = opts.log ?? consoleLog;
@@ -57,28 +101,25 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
   };
   try {
     let databaseUrl = process.env.DATABASE_URL;
-    let pgDataDir: string | undefined;
-    let postgres: ClusterStack['postgres'];
+    let temporalUrl = databaseUrl;
+    const pgClusters: PgCluster[] = [];
     if (!databaseUrl) {
-      pgDataDir = path.join(dataDir, 'pg');
-      if (!opts.persistent) await removeCluster(pgDataDir, log);
-      const pg = await startPostgres({ dataDir: pgDataDir, port: opts.persistent ? Number(process.env.PGPORT_LOCAL ?? 5434) : undefined, log, settings: CLUSTER_PG_SETTINGS });
-      stops.push(pg.stop);
-      databaseUrl = pg.url;
-      const dir = pgDataDir;
-      const port = pgTarget(pg.url).port;
-      postgres = {
-        running: () => postmasterRunning(dir),
-        startAgain: async () => {
-          await startPostgres({ dataDir: dir, port, log, settings: CLUSTER_PG_SETTINGS });
-          return postmasterPid(dir);
-        },
+      const local = async (name: string, folder: string, nice: number, database: string, port: number) => {
+        const dir = path.join(dataDir, folder);
+        if (!opts.persistent) await removeCluster(dir, log);
+        const cluster = await startPgCluster({ name, dataDir: dir, nice, database, port: opts.persistent ? port : 0 }, log);
+        stops.push(() => stopPostgresCluster(dir, 'fast'));
+        pgClusters.push(cluster);
+        return pgClusterUrl(cluster);
       };
+      const port = Number(process.env.PGPORT_LOCAL ?? 5434);
+      databaseUrl = temporalUrl = await local('postgres', 'pg', 0, 'duban', port);
+      if (TEMPORAL_DB_SEPARATE) temporalUrl = await local('temporal-postgres', 'temporal-pg', BACKGROUND_NICE, 'postgres', port + 1);
     }
     await applyMigrations(databaseUrl, log);
     if (!opts.persistent) fs.rmSync(path.join(dataDir, 'temporal-config'), { recursive: true, force: true });
     const temporal = await startTemporalCluster({
-      database: pgTarget(databaseUrl),
+      database: pgTarget(temporalUrl!),
       dataDir,
       port: opts.persistent ? 7233 : undefined,
       uiPort: opts.persistent ? 8233 : undefined,
@@ -87,7 +128,7 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
       log,
     });
     stops.push(temporal.stop);
-    return { databaseUrl, pgDataDir, pgPort: pgTarget(databaseUrl).port, temporal, postgres, stop };
+    return { databaseUrl, pgClusters, temporal, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Log } from './log';
 import { isRunning } from './pids';
 import { freePort, preferredPort } from './ports';
+import { backgroundPrefix } from './priority';
 
 const exec = promisify(execFile);
 const asRoot = process.getuid?.() === 0;
@@ -39,10 +40,11 @@ async function ensureBinDir(log: Log): Promise<string> {
   return installed;
 }
 
-// initdb and postgres refuse to run as root.
-function runPg(binDir: string, tool: string, args: string[]) {
-  const bin = path.join(binDir, tool);
-  return asRoot ? exec('runuser', ['-u', 'postgres', '--', bin, ...args]) : exec(bin, args);
+// initdb and postgres refuse to run as root. At `nice` > 0 the tool (and so a postmaster it starts, with every backend
+// it forks) runs as background work (priority.ts).
+function runPg(binDir: string, tool: string, args: string[], nice = 0) {
+  const [command, ...rest] = [...backgroundPrefix(nice), ...(asRoot ? ['runuser', '-u', 'postgres', '--'] : []), path.join(binDir, tool), ...args];
+  return exec(command, rest);
 }
 
 async function prepareDirForPostgres(dataDir: string, log: Log): Promise<void> {
@@ -87,14 +89,14 @@ async function runningPort(binDir: string, dataDir: string): Promise<number | nu
   return Number(lines[3]);
 }
 
-async function ensureDatabase(port: number): Promise<void> {
+async function ensureDatabase(port: number, database: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
     try {
       await client.connect();
-      const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'duban'`);
-      if (!rowCount) await client.query('CREATE DATABASE duban').catch((e) => { if (e.code !== '42P04') throw e; });
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`).catch((e) => { if (e.code !== '42P04') throw e; });
       return;
     } catch (e) {
       if (Date.now() > deadline) throw e;
@@ -105,8 +107,13 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
-/** `settings` are server parameters for this start (e.g. max_connections), given on the command line. */
-export async function startPostgres(opts: { dataDir: string; port?: number; log: Log; settings?: Record<string, string> }): Promise<LocalPostgres> {
+/**
+ * `settings` are server parameters for this start (e.g. max_connections), given on the command line; `nice`, the CPU
+ * priority of a postmaster started here and of its backends; `database`, the one the URL names, created if missing
+ * (`duban`).
+ */
+export async function startPostgres(opts: { dataDir: string; port?: number; log: Log; settings?: Record<string, string>; nice?: number; database?: string }): Promise<LocalPostgres> {
+  const database = opts.database ?? 'duban';
   const { log } = opts;
   const dataDir = path.resolve(opts.dataDir);
   const binDir = await ensureBinDir(log);
@@ -121,16 +128,16 @@ export async function startPostgres(opts: { dataDir: string; port?: number; log:
     const logFile = path.join(dataDir, 'server.log');
     try {
       const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
-      await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}${settings}`]);
+      await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}${settings}`], opts.nice);
     } catch (e) {
       const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
       throw new Error(`pg_ctl start failed: ${(e as Error).message}\n${tail}`);
     }
-    log(`PostgreSQL started on 127.0.0.1:${port} (${dataDir})`);
+    log(`PostgreSQL started on 127.0.0.1:${port} (${dataDir}${opts.nice ? `, nice ${opts.nice}` : ''})`);
   }
-  await ensureDatabase(port);
+  await ensureDatabase(port, database);
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/duban`,
+    url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
     async stop() {
       await runPg(binDir, 'pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']).catch((e) => log(`pg_ctl stop: ${e.message}`));
     },

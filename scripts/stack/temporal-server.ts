@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Log } from './log';
 import { stopPid } from './pids';
 import { freePort, isPortFree, preferredPort } from './ports';
+import { backgroundPrefix } from './priority';
 import { cacheDir, onPath, run } from './temporal';
 
 export { stopPid };
@@ -86,7 +87,10 @@ export interface ProcessSpec {
   env?: Record<string, string>;
   cwd?: string;
   logFile: string;
-  /** A lower CPU priority (nice 1-19) for background work; each of its threads has it from the first instruction. */
+  /**
+   * Background work at a lower CPU priority (nice 1-19, and the background CPU group where there is one: see
+   * priority.ts); each of its threads has it from the first instruction.
+   */
   nice?: number;
 }
 
@@ -94,8 +98,8 @@ export interface ProcessSpec {
 export function spawnSpec(spec: ProcessSpec): ChildProcess {
   fs.mkdirSync(path.dirname(spec.logFile), { recursive: true });
   const out = fs.openSync(spec.logFile, 'a');
-  // `nice` execs the command in its own process, so the pid is the command's.
-  const [command, args]: [string, string[]] = spec.nice ? ['nice', ['-n', String(spec.nice), spec.command, ...spec.args]] : [spec.command, spec.args];
+  // The prefix execs the command in its own process, so the pid is the command's.
+  const [command, ...args] = [...backgroundPrefix(spec.nice ?? 0), spec.command, ...spec.args];
   const child = spawn(command, args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   child.unref();

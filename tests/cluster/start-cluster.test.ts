@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { postmasterPid, stopPostgresCluster } from '../../scripts/stack/postgres';
 import { freePort } from '../../scripts/stack/ports';
+import { BACKGROUND_CGROUP, backgroundCgroupProcs, cpuCgroupOf } from '../../scripts/stack/priority';
 import { sleep, waitFor } from '../integration/support/poll';
 import { isAlive } from '../integration/support/processes';
 
@@ -12,6 +13,7 @@ import { isAlive } from '../integration/support/processes';
 const ROOT = path.resolve(__dirname, '../..');
 const DATA_DIR = path.join(ROOT, '.data', 'start-cluster-test');
 const PG_DIR = path.join(DATA_DIR, 'cluster', 'pg');
+const TEMPORAL_PG_DIR = path.join(DATA_DIR, 'cluster', 'temporal-pg');
 
 let child: ChildProcess | undefined;
 let output = '';
@@ -37,7 +39,7 @@ afterAll(async () => {
       const pid = Number(fs.existsSync(path.join(DATA_DIR, 'cluster', name)) ? fs.readFileSync(path.join(DATA_DIR, 'cluster', name), 'utf8') : NaN);
       if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
-    if (postmasterPid(PG_DIR)) await stopPostgresCluster(PG_DIR, 'immediate').catch(() => undefined);
+    for (const dir of [PG_DIR, TEMPORAL_PG_DIR]) if (postmasterPid(dir)) await stopPostgresCluster(dir, 'immediate').catch(() => undefined);
   }
 });
 
@@ -64,24 +66,28 @@ test('when a person starts the cluster stack and kills a worker, the Temporal se
   const worker = pidOf(/worker 1\s+pid (\d+)/);
   const server = pidOf(/server pid (\d+)/);
   const api1 = pidOf(/API\s+\S+\s+\(docs \S+\)\s+pid (\d+)/);
-  // The round's background work (workers, the Temporal server) runs at nice 10 relative to the API, also once started again.
+  // The round's background work (workers, the Temporal server and its own PostgreSQL) runs at nice 10 relative to the
+  // API and the product's PostgreSQL, also once started again.
   const background = Math.min(19, os.getPriority() + 10);
-  expect([os.getPriority(worker), os.getPriority(server), os.getPriority(api1)]).toEqual([background, background, os.getPriority()]);
+  const [postmaster, temporalPostmaster] = [postmasterPid(PG_DIR)!, postmasterPid(TEMPORAL_PG_DIR)!];
+  expect([worker, server, temporalPostmaster, api1, postmaster].map((pid) => os.getPriority(pid))).toEqual([background, background, background, os.getPriority(), os.getPriority()]);
+  // Where a CPU group can be made (root here), the background processes are in it and weighed as one; the rest are not.
+  const group = backgroundCgroupProcs() ? `/${BACKGROUND_CGROUP}` : cpuCgroupOf(process.pid);
+  expect([worker, server, temporalPostmaster, api1, postmaster].map(cpuCgroupOf)).toEqual([group, group, group, cpuCgroupOf(process.pid), cpuCgroupOf(process.pid)]);
   let mark = output.length;
   process.kill(worker, 'SIGKILL');
   const workerAgain = Number((await untilOutput(/worker 1 runs again as pid (\d+)/, 'worker 1 to run again', mark))[1]);
   expect(workerAgain).not.toBe(worker);
   expect(isAlive(workerAgain)).toBe(true);
-  expect(os.getPriority(workerAgain)).toBe(background);
+  expect([os.getPriority(workerAgain), cpuCgroupOf(workerAgain)]).toEqual([background, group]);
 
   mark = output.length;
   process.kill(server, 'SIGKILL');
   const serverAgain = Number((await untilOutput(/Temporal server runs again as pid (\d+)/, 'the Temporal server to run again', mark))[1]);
   expect(isAlive(serverAgain)).toBe(true);
-  expect(os.getPriority(serverAgain)).toBe(background);
+  expect([os.getPriority(serverAgain), cpuCgroupOf(serverAgain)]).toEqual([background, group]);
   await waitFor(readyz, (s) => s === 200, 'the API to be ready after the Temporal server', 60_000);
 
-  const postmaster = postmasterPid(PG_DIR)!;
   mark = output.length;
   process.kill(postmaster, 'SIGKILL');
   const postgresAgain = Number((await untilOutput(/PostgreSQL runs again as pid (\d+)/, 'PostgreSQL to run again', mark))[1]);

@@ -126,9 +126,9 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
   });
 
-  test('when the services share a host, then the workers and the Temporal server yield the CPU to the API and PostgreSQL', () => {
+  test("when the services share a host, then the workers, the Temporal server and Temporal's PostgreSQL yield the CPU to the API and the product's PostgreSQL", () => {
     const share = (name: string) => compose.services[name].cpu_shares ?? 1024; // Docker's default weight
-    for (const background of ['worker', 'temporal']) for (const serving of ['api', 'postgresql']) expect(share(background)).toBeLessThan(share(serving));
+    for (const background of ['worker', 'temporal', 'temporal-postgresql']) for (const serving of ['api', 'postgresql']) expect(share(background)).toBeLessThan(share(serving));
   });
 
   const tool = composeTool();

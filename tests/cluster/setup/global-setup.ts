@@ -11,7 +11,7 @@ const ROOT_OFFICE = 'ct-root';
 const ROOT = path.resolve(__dirname, '../../..');
 
 /**
- * The stack of `npm run start:cluster` on fresh data: PostgreSQL, the real Temporal server on it, two worker
+ * The stack of `npm run start:cluster` on fresh data: PostgreSQL, Temporal's own PostgreSQL with the real Temporal server on it, two worker
  * processes and one API process, on a fresh task queue. The state file lets the integration tests' helpers
  * (fixtures, HTTP, SQL) work unchanged and tells the fault tests how to stop and start each process.
  */
@@ -36,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
   const state: ClusterStackState = {
     owner: process.pid, baseUrl: `http://127.0.0.1:${port}`, rootOffice: ROOT_OFFICE, rootToken: '', taskQueue, env,
     pids: { api: apiPid, worker: workers[0] },
-    cluster: { pgDataDir: cluster.pgDataDir!, pgPort: cluster.pgPort, temporal: { spec: cluster.temporal.serverSpec, pid: cluster.temporal.serverPid }, workerSpec, workers, apiPid },
+    cluster: { pgClusters: cluster.pgClusters, temporal: { spec: cluster.temporal.serverSpec, pid: cluster.temporal.serverPid }, workerSpec, workers, apiPid },
   };
   writeState(state);
   const exited = new Promise<string>(() => undefined);

@@ -6,7 +6,7 @@ import { clusterPids, type ClusterStackState } from '../support/cluster';
 /** Stops whatever runs now (a test may have replaced processes), then PostgreSQL. */
 export async function stopCluster(state: ClusterStackState): Promise<void> {
   await Promise.all(clusterPids(state).map((pid) => stopPid(pid, 10_000).catch(() => undefined)));
-  await stopPostgresCluster(state.cluster.pgDataDir, 'fast').catch(() => undefined);
+  await Promise.all(state.cluster.pgClusters.map((c) => stopPostgresCluster(c.dataDir, 'fast').catch(() => undefined)));
 }
 
 export default async function globalTeardown(): Promise<void> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLUSTER_PG_SETTINGS } from '../../../scripts/stack/cluster';
-import { startPostgres, stopPostgresCluster } from '../../../scripts/stack/postgres';
+import { startPgCluster, type PgClusterSpec } from '../../../scripts/stack/cluster';
+import { stopPostgresCluster } from '../../../scripts/stack/postgres';
 import { spawnSpec, stopPid, waitForTemporal, type ProcessSpec } from '../../../scripts/stack/temporal-server';
 import { sleep, waitFor } from '../../integration/support/poll';
 import { isAlive, killTree } from '../../integration/support/processes';
@@ -9,8 +9,8 @@ import { readState, stack, untilReady, workerPolls, writeState, type StackState 
 
 /** What the cluster's global setup adds to the integration tests' state: every process, and how to run it again. */
 export interface ClusterState {
-  pgDataDir: string;
-  pgPort: number;
+  /** The local PostgreSQL clusters: the product's, then Temporal's own. */
+  pgClusters: PgClusterSpec[];
   temporal: { spec: ProcessSpec; pid: number };
   workerSpec: ProcessSpec[];
   /** Pid of each worker process now running, by index (0 when that worker is down). */
@@ -69,15 +69,14 @@ export async function restartTemporal(opts: { signal?: 'SIGTERM' | 'SIGKILL'; do
   log(`Temporal server restarted (${opts.signal ?? 'SIGTERM'}) in ${((Date.now() - started) / 1000).toFixed(1)} s, pid ${child.pid}`);
 }
 
-/** Stops PostgreSQL (every database: the product's and Temporal's). */
+/** Stops PostgreSQL: every cluster of the stack, so every database (the product's and Temporal's) at once. */
 export async function stopPostgres(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
-  await stopPostgresCluster(clusterState().pgDataDir, mode);
+  await Promise.all(clusterState().pgClusters.map((c) => stopPostgresCluster(c.dataDir, mode)));
   log(`PostgreSQL stopped (${mode})`);
 }
 
 export async function startPostgresAgain(): Promise<void> {
-  const { pgDataDir, pgPort } = clusterState();
-  await startPostgres({ dataDir: pgDataDir, port: pgPort, log, settings: CLUSTER_PG_SETTINGS });
+  await Promise.all(clusterState().pgClusters.map((c) => startPgCluster(c, log)));
 }
 
 /** Every process of the cluster stack that runs now, for the teardown. */
