@@ -7,9 +7,8 @@ import path from 'node:path';
 import { createDb } from '../src/db';
 import { ensureDemoRound, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
-import { appProcess, BACKGROUND_NICE, pgClusterUrl, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
+import { appProcess, BACKGROUND_NICE, backgroundWork, pgClusterUrl, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
 import { consoleLog } from './stack/log';
-import { BACKGROUND_CGROUP, backgroundCgroupProcs } from './stack/priority';
 import { isRunning } from './stack/pids';
 import { preferredPort } from './stack/ports';
 import { supervise, type Service } from './stack/supervise';
@@ -60,6 +59,7 @@ async function main() {
       await sleep(300);
     }
     const niced = BACKGROUND_NICE ? `, nice ${BACKGROUND_NICE}` : '';
+    const background = backgroundWork(stack);
     const lines = [
       '',
       'duban is running as a cluster on this machine.',
@@ -87,12 +87,7 @@ async function main() {
       RESTART
         ? 'A process that ends (killed by hand, or crashed) is started again after 1 s, then 2, 4, … up to 30 s while it keeps ending.'
         : 'A process that ends stays down (DUBAN_CLUSTER_RESTART=0).',
-      ...(BACKGROUND_NICE
-        ? [
-            `The workers, the Temporal server and its PostgreSQL run at nice ${BACKGROUND_NICE}${backgroundCgroupProcs() ? ` in the CPU group ${BACKGROUND_CGROUP} (a quarter of the default weight)` : ''}, ` +
-              "so the API and the product's database are served first (DUBAN_CLUSTER_NICE=0: one priority).",
-          ]
-        : []),
+      ...(background ? [`Background work: ${background}, so the API and the product's database are served first (DUBAN_CLUSTER_NICE=0: one priority).`] : []),
       `Ctrl-C stops everything started here; data stays in ${dataDir} for the next start.`,
     );
     console.log(lines.join('\n'));

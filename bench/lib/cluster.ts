@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { appProcess, BACKGROUND_NICE, startAppProcess, startClusterStack, stopPid, TEMPORAL_DB_SEPARATE, type ClusterStack } from '../../scripts/stack/cluster';
+import { appProcess, backgroundWork, startAppProcess, startClusterStack, stopPid, TEMPORAL_DB_SEPARATE, type ClusterStack } from '../../scripts/stack/cluster';
 import { postmasterPid } from '../../scripts/stack/postgres';
 import { freePort } from '../../scripts/stack/ports';
-import { BACKGROUND_CGROUP, backgroundCgroupProcs } from '../../scripts/stack/priority';
 import { sleep } from './api';
 import type { Watched } from './proc';
 
@@ -53,10 +52,8 @@ export async function startBenchCluster(opts: { dataDir: string; taskQueue: stri
     await stop();
     throw e;
   }
-  const background = TEMPORAL_DB_SEPARATE ? "workers, Temporal server and Temporal's PostgreSQL" : 'workers and Temporal server';
-  const group = BACKGROUND_NICE && backgroundCgroupProcs() ? ` in the CPU group ${BACKGROUND_CGROUP}` : '';
   const temporalDb = TEMPORAL_DB_SEPARATE ? 'its own PostgreSQL cluster' : "the product's PostgreSQL";
-  const shape = `Temporal server ${stack.temporal.serverSpec.command} on ${temporalDb} (persistence and visibility), ${opts.workers} worker processes, 1 API process; ${background} at nice ${BACKGROUND_NICE}${group}`;
+  const shape = `Temporal server ${stack.temporal.serverSpec.command} on ${temporalDb} (persistence and visibility), ${opts.workers} worker processes, 1 API process; ${backgroundWork(stack) ?? 'every process at one priority'}`;
   const watched: Watched[] = [
     ...processes.map(([name, pid]) => ({ name, pid, children: false })),
     { name: 'temporal', pid: stack.temporal.serverPid, children: false },

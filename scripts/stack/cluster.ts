@@ -4,6 +4,7 @@ import { claimDataDir } from './index';
 import { consoleLog, type Log } from './log';
 import { applyMigrations } from './migrate';
 import { postmasterPid, postmasterRunning, removeCluster, startPostgres, stopPostgresCluster } from './postgres';
+import { BACKGROUND_CGROUP, backgroundCgroupProcs } from './priority';
 import { spawnSpec, startTemporalCluster, stopPid, type ProcessSpec, type TemporalCluster } from './temporal-server';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -133,6 +134,13 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
     await stop();
     throw e;
   }
+}
+
+/** What the stack runs as background work, as the console and the benchmarks say it; null when there is none. */
+export function backgroundWork(stack: Pick<ClusterStack, 'pgClusters'>): string | null {
+  if (!BACKGROUND_NICE) return null;
+  const who = stack.pgClusters.some((c) => c.nice > 0) ? "the workers, the Temporal server and Temporal's PostgreSQL" : 'the workers and the Temporal server';
+  return `${who} at nice ${BACKGROUND_NICE}${backgroundCgroupProcs() ? ` in the CPU group ${BACKGROUND_CGROUP} (a quarter of the default weight)` : ''}`;
 }
 
 /**
