@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createDb } from '../src/db';
 import { ensureDemoRound, loadDemo } from './demo';
 import { DATA_DIR } from './localDb';
-import { appProcess, BACKGROUND_NICE, backgroundWork, pgClusterUrl, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
+import { appProcess, BACKGROUND_NICE, backgroundWork, startAppProcess, startClusterStack, stopPid } from './stack/cluster';
 import { consoleLog } from './stack/log';
 import { isRunning } from './stack/pids';
 import { preferredPort } from './stack/ports';
@@ -68,7 +68,7 @@ async function main() {
       `  Temporal       ${stack.temporal.address} (server pid ${stack.temporal.serverPid}, log ${stack.temporal.serverSpec.logFile}${niced})`,
       `  Temporal UI    ${stack.temporal.uiUrl ?? '(not available: see the log above)'}`,
       ...(stack.pgClusters.length > 1
-        ? stack.pgClusters.map((c) => `  ${(PG_NAMES[c.name] ?? c.name).padEnd(14)} ${pgClusterUrl(c)} (${c.name === 'postgres' ? 'database duban' : `databases temporal, temporal_visibility${c.nice ? `, nice ${c.nice}` : ''}`})`)
+        ? stack.pgClusters.map((c) => `  ${(PG_NAMES[c.name] ?? c.name).padEnd(14)} ${c.url} (${c.name === 'postgres' ? 'database duban' : `databases temporal, temporal_visibility${c.nice ? `, nice ${c.nice}` : ''}`})`)
         : [`  PostgreSQL     ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')} (databases duban, temporal, temporal_visibility)`]),
     ];
     if (process.env.DEMO !== '0') {

@@ -22,6 +22,7 @@ export interface PgClusterSpec {
 }
 
 export interface PgCluster extends PgClusterSpec {
+  url: string;
   running(): boolean;
   /** Starts it again as it was started; resolves to the new postmaster's pid. */
   startAgain(): Promise<number | undefined>;
@@ -56,7 +57,7 @@ export const BACKGROUND_NICE = Math.min(19, Math.max(0, Math.trunc(Number(proces
 /**
  * Whether Temporal keeps its two databases on a PostgreSQL cluster of its own, at the background priority, rather
  * than on the product's. Issuing a round is mostly Temporal's persistence; on its own cluster that work yields the CPU
- * to the queries people's reads make (bench/RESULTS.md, "Temporal's databases on their own PostgreSQL").
+ * to the queries people's reads make (bench/RESULTS.md, "Temporal's database as background work").
  * DUBAN_CLUSTER_TEMPORAL_DB=shared keeps every database on one cluster.
  */
 export const TEMPORAL_DB_SEPARATE = process.env.DUBAN_CLUSTER_TEMPORAL_DB !== 'shared';
@@ -64,10 +65,12 @@ export const TEMPORAL_DB_SEPARATE = process.env.DUBAN_CLUSTER_TEMPORAL_DB !== 's
 /** Starts (or finds running) the local cluster `spec` describes, on its port or, without one, a free port. */
 export async function startPgCluster(spec: Omit<PgClusterSpec, 'port'> & { port?: number }, log: Log): Promise<PgCluster> {
   const start = (port?: number) => startPostgres({ dataDir: spec.dataDir, port, log, settings: CLUSTER_PG_SETTINGS, nice: spec.nice, database: spec.database });
-  const port = pgTarget((await start(spec.port || undefined)).url).port;
+  const { url } = await start(spec.port || undefined);
+  const { port } = pgTarget(url);
   return {
     ...spec,
     port,
+    url,
     running: () => postmasterRunning(spec.dataDir),
     startAgain: async () => {
       await start(port);
@@ -75,8 +78,6 @@ export async function startPgCluster(spec: Omit<PgClusterSpec, 'port'> & { port?
     },
   };
 }
-
-export const pgClusterUrl = (c: PgClusterSpec) => `postgresql://postgres@127.0.0.1:${c.port}/${c.database}`;
 
 function pgTarget(url: string) {
   const u = new URL(url);
@@ -111,7 +112,7 @@ export async function startClusterStack(opts: { dataDir: string; persistent: boo
         const cluster = await startPgCluster({ name, dataDir: dir, nice, database, port: opts.persistent ? port : 0 }, log);
         stops.push(() => stopPostgresCluster(dir, 'fast'));
         pgClusters.push(cluster);
-        return pgClusterUrl(cluster);
+        return cluster.url;
       };
       const port = Number(process.env.PGPORT_LOCAL ?? 5434);
       databaseUrl = temporalUrl = await local('postgres', 'pg', 0, 'duban', port);
