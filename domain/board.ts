@@ -42,7 +42,7 @@ export const doneOf = (p: UnitProgress) => p.accepted + p.waived + p.submitted;
 /** Whole tasks a unit should have done by now: at the start of a round none. */
 export const expectedDone = (tasks: number, elapsedShare: number, pace: number) => Math.floor(tasks * paceFactor(elapsedShare, pace) + 1e-9);
 
-/** The share of its tasks a unit should have done by now (the database applies the same factor, see usecases/board.ts). */
+/** The share of its tasks a unit should have done by now. */
 export const paceFactor = (elapsedShare: number, pace: number) => Math.min(1, Math.max(0, elapsedShare)) * pace;
 
 /**

@@ -47,6 +47,14 @@ const Config = z.object({
    * within the 10 s a workflow task may take; the server then hands that task out again (0-3 units in 20,000).
    */
   DUBAN_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(2000).default(256),
+  /**
+   * A board whose scope has at least this many units (a province's or a large city's, in a national round) is drawn
+   * from counts the API keeps for up to DUBAN_BOARD_SNAPSHOT_SECONDS and refreshes while people watch it; its
+   * lights are still judged at each read. Smaller boards are counted at each read.
+   */
+  DUBAN_BOARD_SNAPSHOT_UNITS: z.coerce.number().int().min(1).default(5000),
+  /** Oldest counts such a board is drawn from, in seconds (its answer's countsAsOf); 0 counts every board at each read. */
+  DUBAN_BOARD_SNAPSHOT_SECONDS: z.coerce.number().min(0).max(300).default(5),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

@@ -1,18 +1,20 @@
 import type { Calendars, WorkingCalendar } from '../activities/calendar';
 import { sqlPathUnder, visibleOffice, visibleRound, type Viewer } from '../access/visibility';
 import {
-  DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, emptyTotals, lightRank, paceFactor, worstFirst, worstOf,
+  DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, emptyTotals, lightRank, worstOf,
   type BoardMoment, type BoardRule, type Light, type LightTotals,
 } from '../domain/board';
 import { endOfShanghaiDay, shanghaiDate } from '../domain/time';
 import { levelRank, type EscalationLevel } from '../domain/vocabulary';
+import type { Config } from '../src/config';
 import { Prisma, type Db } from '../src/db';
 import type { RoundSpec } from '../store/roundSpec';
+import { BoardSnapshots, type Snapshot } from './boardSnapshots';
 
 type RoundRow = Awaited<ReturnType<typeof visibleRound>>;
 
-/** One unit of the board before its name and due-soon count are looked up (only the page's rows need them). */
-export interface ClassifiedUnit {
+/** One unit of the board as round_units counts it, before its light is judged. */
+export interface UnitCounts {
   unitId: string;
   unitCode: string;
   officeCode: string;
@@ -25,7 +27,12 @@ export interface ClassifiedUnit {
   waived: number;
   escalated: number;
   escalationLevel: EscalationLevel | null;
-  nextDueAt: Date | null;
+  /** The earliest due instant (ms) among its open tasks. */
+  nextDueAt: number | null;
+}
+
+/** One unit with its light; its name and due-soon count are looked up for the shown rows only. */
+export interface ClassifiedUnit extends UnitCounts {
   light: Light;
 }
 
@@ -64,70 +71,69 @@ async function boardContext(db: Db, calendars: Calendars, viewer: Viewer, roundI
   return { round, rule, moment: boardMoment(calendar, round, rule, now), scope: { code: scope.code, path: scope.path } };
 }
 
-/**
- * A round_units row's light as SQL, for the board's own queries: 20,000 units are classified, counted and sorted in
- * the database and only a page travels. The CASE is `boardLight` (domain/board.ts) over the same counts and the
- * same numbers (the pace factor and the due-soon instant computed there); the integration tests hold the two to the
- * same answers.
- */
-function lightSql({ rule, moment }: BoardContext) {
-  return Prisma.sql`CASE WHEN ru.overdue_count > 0 THEN 0
-                WHEN ru.returned_count > 0
-                  OR ru.accepted_count + ru.waived_count + ru.submitted_count < floor(ru.task_count * ${paceFactor(moment.elapsedShare, rule.pace)}::float8 + 1e-9::float8) THEN 1
-                WHEN ru.next_due_at <= ${new Date(moment.dueSoonBy)}::timestamptz THEN 2
-                ELSE 3 END`;
-}
-
-/** What the board shows of a unit: the columns `packed` reads, from round_units `ru`, units `u` and offices `o`. */
-const UNIT_COLUMNS = Prisma.sql`ru.unit_id, u.code AS unit_code, o.code AS office_code, o.path AS office_path,
-           ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count, ru.overdue_count, ru.waived_count,
-           ru.escalated_count, ru.max_escalation_level, ru.next_due_at`;
-
-const UNITS_JOINED = Prisma.sql`round_units ru JOIN units u ON u.id = ru.unit_id JOIN offices o ON o.id = u.office_id`;
-
-const inScope = ({ round, scope }: BoardContext) => Prisma.sql`ru.round_id = ${round.id}::uuid AND ${sqlPathUnder(scope.path, 'o')}`;
-
-/** The units of the board's scope with their light and everything shown of them. */
-function classifiedUnits(ctx: BoardContext) {
-  return Prisma.sql`SELECT ${UNIT_COLUMNS}, ${lightSql(ctx)} AS light FROM ${UNITS_JOINED} WHERE ${inScope(ctx)}`;
-}
-
-/**
- * The units of the board's scope with only what the page is counted, filtered and sorted by: rows a third as wide
- * to keep and sort (a fifth less time for a 20,000-unit board, bench/RESULTS.md); the page's own rows are read after.
- */
-function classifiedKeys(ctx: BoardContext) {
-  return Prisma.sql`SELECT ru.unit_id, u.code AS unit_code, ru.overdue_count, ru.max_escalation_level, ru.returned_count, ${lightSql(ctx)} AS light
-    FROM ${UNITS_JOINED} WHERE ${inScope(ctx)}`;
-}
-
-/** One unit's row as the board query packs it: a JSON array, so 20,000 rows travel as one value. */
+/** One unit's counts as the query packs them: a JSON array, so 20,000 rows travel as one value. */
 type PackedRow = [string, string, string, string, number, number, number, number, number, number, number, EscalationLevel | null, number | null];
 
-const packed = Prisma.sql`json_build_array(
-  unit_id, unit_code, office_code, office_path, task_count, accepted_count, submitted_count, returned_count,
-  overdue_count, waived_count, escalated_count, max_escalation_level, (extract(epoch FROM next_due_at) * 1000)::bigint)`;
+/**
+ * The counts of every unit of a round in an office's subtree, in the board's order within a light (more overdue,
+ * a higher rung of the ladder, more returned, then by code: `worstFirst` without the light).
+ */
+async function loadUnitCounts(db: Db, roundId: string, scopePath: string): Promise<UnitCounts[]> {
+  const [row] = await db.$queryRaw<Array<{ rows: string }>>(Prisma.sql`
+    SELECT coalesce(json_agg(json_build_array(
+             ru.unit_id, u.code, o.code, o.path, ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count,
+             ru.overdue_count, ru.waived_count, ru.escalated_count, ru.max_escalation_level, (extract(epoch FROM ru.next_due_at) * 1000)::bigint)
+           ORDER BY ru.overdue_count DESC, ru.max_escalation_level DESC NULLS LAST, ru.returned_count DESC, u.code COLLATE "C"), '[]')::text AS rows
+    FROM round_units ru JOIN units u ON u.id = ru.unit_id JOIN offices o ON o.id = u.office_id
+    WHERE ru.round_id = ${roundId}::uuid AND ${sqlPathUnder(scopePath, 'o')}`);
+  return (JSON.parse(row.rows) as PackedRow[]).map(
+    ([unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt]) =>
+      ({ unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt }),
+  );
+}
 
-function unpack([unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt]: PackedRow, light: Light): ClassifiedUnit {
-  return { unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt: nextDueAt === null ? null : new Date(nextDueAt), light };
+/**
+ * Each unit judged by `boardLight` at the board's moment, worst first, with the totals per light. The rows come in
+ * the board's order within a light, so one pass puts every light's units in order.
+ */
+function classify(rows: UnitCounts[], ctx: BoardContext, keep: (u: UnitCounts, light: Light) => boolean = () => true) {
+  const totals = emptyTotals();
+  const byLight: ClassifiedUnit[][] = LIGHTS.map(() => []);
+  for (const row of rows) {
+    const light = boardLight(row, ctx.moment, ctx.rule);
+    totals[light]++;
+    if (keep(row, light)) byLight[lightRank(light)].push({ ...row, light });
+  }
+  return { totals, units: byLight.flat() };
+}
+
+/** The board's source: a scope's units with their counts, read through the kept snapshots (usecases/boardSnapshots.ts). */
+export interface BoardSource {
+  snapshots: BoardSnapshots<UnitCounts>;
+}
+
+export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS'>): BoardSource {
+  return { snapshots: new BoardSnapshots<UnitCounts>({ minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS, maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000 }) };
+}
+
+/** The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. */
+function scopeCounts(db: Db, source: BoardSource | undefined, ctx: BoardContext): Promise<Snapshot<UnitCounts>> {
+  const load = () => loadUnitCounts(db, ctx.round.id, ctx.scope.path);
+  if (!source) {
+    const loadedAt = Date.now();
+    return load().then((rows) => ({ rows, loadedAt }));
+  }
+  return source.snapshots.read(`${ctx.round.id} ${ctx.scope.path}`, load);
 }
 
 /**
  * Every unit of a round in the caller's subtree (or the office asked for within it), each
- * classified by `boardLight`, worst first; for documents, which show every unit.
+ * classified by `boardLight`, worst first; for documents, which show every unit, from counts loaded now.
  */
 export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<Board> {
   const ctx = await boardContext(db, calendars, viewer, roundId, officeCode, now);
-  const [row] = await db.$queryRaw<Array<{ rows: string | null }>>(Prisma.sql`SELECT json_agg(${packed})::text AS rows FROM (${classifiedUnits(ctx)}) b`);
-  const totals = emptyTotals();
-  const units = (JSON.parse(row?.rows ?? '[]') as PackedRow[]).map((r) => {
-    const [, , , , tasks, accepted, submitted, returned, overdue, waived, , , nextDueAt] = r;
-    const light = boardLight({ tasks, submitted, accepted, returned, overdue, waived, nextDueAt }, ctx.moment, ctx.rule);
-    totals[light]++;
-    return unpack(r, light);
-  });
-  units.sort(worstFirst);
-  return { ...ctx, units, totals };
+  const { rows } = await scopeCounts(db, undefined, ctx);
+  return { ...ctx, ...classify(rows, ctx) };
 }
 
 /** Names and due-soon counts of the units about to be shown. */
@@ -168,34 +174,26 @@ export interface BoardQuery {
   offset: number;
 }
 
-const ORDER = Prisma.sql`light, overdue_count DESC, max_escalation_level DESC NULLS LAST, returned_count DESC, unit_code COLLATE "C"`;
-
-/** GET /rounds/{id}/board: the units of the caller's subtree, worst first, with totals per light. One query. */
-export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, now = Date.now()) {
+/**
+ * GET /rounds/{id}/board: the units of the caller's subtree, worst first, with totals per light. The lights are
+ * judged at the read; the counts are the scope's, loaded now or (a large scope) kept for a few seconds.
+ */
+export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source?: BoardSource, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
-  const filter = Prisma.sql`${query.light ? Prisma.sql`light = ${LIGHTS.indexOf(query.light)}` : Prisma.sql`true`} AND ${query.unitCode ? Prisma.sql`unit_code = ${query.unitCode}` : Prisma.sql`true`}`;
-  const [row] = await db.$queryRaw<Array<{ result: string }>>(Prisma.sql`
-    WITH b AS MATERIALIZED (${classifiedKeys(ctx)}),
-         page AS (SELECT unit_id, light FROM b WHERE ${filter} ORDER BY ${ORDER} LIMIT ${query.limit} OFFSET ${query.offset})
-    SELECT json_build_object(
-      'totals', (SELECT coalesce(json_object_agg(light, n), '{}') FROM (SELECT light, count(*) AS n FROM b GROUP BY light) t),
-      'count', (SELECT count(*) FROM b WHERE ${filter}),
-      'rows', (SELECT coalesce(json_agg(json_build_array(${packed}, light) ORDER BY ${ORDER}), '[]')
-               FROM (SELECT ${UNIT_COLUMNS}, page.light FROM page JOIN (${UNITS_JOINED}) ON ru.round_id = ${ctx.round.id}::uuid AND ru.unit_id = page.unit_id) p)
-    )::text AS result`);
-  const result = JSON.parse(row.result) as { totals: Record<string, number>; count: number; rows: Array<[PackedRow, number]> };
-  const totals = emptyTotals();
-  for (const [i, n] of Object.entries(result.totals)) totals[LIGHTS[Number(i)]] = n;
-  const page = result.rows.map(([r, light]) => unpack(r, LIGHTS[light]));
+  const counts = await scopeCounts(db, source, ctx);
+  const { totals, units } = classify(counts.rows, ctx, (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
   return {
-    ...pageHead(ctx, now, query, totals, result.count),
-    units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, page),
+    ...pageHead(ctx, now, counts.loadedAt, query, totals, units.length),
+    units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, units.slice(query.offset, query.offset + query.limit)),
   };
 }
 
 /** What both board answers begin with: the round, the scope, the instant and rule they were judged by, and the page. */
-function pageHead<R>(ctx: { round: { id: string }; scope: { code: string }; rule: R }, now: number, query: { limit: number; offset: number }, totals: LightTotals, count: number) {
-  return { roundId: ctx.round.id, officeCode: ctx.scope.code, asOf: new Date(now).toISOString(), rule: ctx.rule, totals, count, limit: query.limit, offset: query.offset };
+function pageHead<R>(ctx: { round: { id: string }; scope: { code: string }; rule: R }, now: number, countsAsOf: number, query: { limit: number; offset: number }, totals: LightTotals, count: number) {
+  return {
+    roundId: ctx.round.id, officeCode: ctx.scope.code, asOf: new Date(now).toISOString(), countsAsOf: new Date(countsAsOf).toISOString(),
+    rule: ctx.rule, totals, count, limit: query.limit, offset: query.offset,
+  };
 }
 
 /** What a number of units add up to: their tasks by state and the highest ladder level reached. */
@@ -266,22 +264,15 @@ export async function rollUpOffices(db: Db, scopePath: string, groups: LightGrou
   );
 }
 
-/** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree; grouped in the database. */
-export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, now = Date.now()) {
+/** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree, from the same counts. */
+export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source?: BoardSource, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
-  const rows = await db.$queryRaw<Array<{ office_path: string; light: number; units: number; tasks: number; accepted: number; submitted: number; returned: number; overdue: number; level: EscalationLevel | null }>>(Prisma.sql`
-    SELECT office_path, light, count(*)::int AS units, sum(task_count)::int AS tasks, sum(accepted_count)::int AS accepted, sum(submitted_count)::int AS submitted,
-           sum(returned_count)::int AS returned, sum(overdue_count)::int AS overdue, max(max_escalation_level)::text AS level
-    FROM (${classifiedUnits(ctx)}) b GROUP BY office_path, light`);
-  const totals = emptyTotals();
-  const groups = rows.map((r): LightGroup => {
-    totals[LIGHTS[r.light]] += r.units;
-    return { officePath: r.office_path, light: LIGHTS[r.light], units: r.units, tasks: r.tasks, accepted: r.accepted, submitted: r.submitted, returned: r.returned, overdue: r.overdue, escalationLevel: r.level };
-  });
-  const offices = await rollUpOffices(db, ctx.scope.path, groups);
+  const counts = await scopeCounts(db, source, ctx);
+  const { totals, units } = classify(counts.rows, ctx);
+  const offices = await rollUpOffices(db, ctx.scope.path, groupsOf(units));
   const matching = query.light ? offices.filter((o) => o.light === query.light) : offices;
   return {
-    ...pageHead(ctx, now, query, totals, matching.length),
+    ...pageHead(ctx, now, counts.loadedAt, query, totals, matching.length),
     offices: matching.slice(query.offset, query.offset + query.limit),
   };
 }

@@ -3,7 +3,7 @@ import { BoardQuery, BoardView, OfficeBoardView, RoundProgressView } from '../..
 import { Code, IdParams, Page, z } from '../../domain/schemas/common';
 import { DOCX_TYPE } from '../../documents/docx';
 import { liveCalendars } from '../../store/calendars';
-import { getBoard, getOfficeBoard } from '../../usecases/board';
+import { boardSource, getBoard, getOfficeBoard } from '../../usecases/board';
 import { roundProgress } from '../../usecases/roundProgress';
 import type { UseCaseContext } from '../../usecases/context';
 import { bulletin, notice } from '../../usecases/documents';
@@ -12,16 +12,17 @@ import type { Routes } from '../route';
 
 export function boardRoutes(routes: Routes, ctx: UseCaseContext) {
   const calendars = liveCalendars(ctx.db, readCalendarFile(ctx.config.DUBAN_CALENDAR_FILE));
+  const source = boardSource(ctx.config);
   routes
     .add({
       method: 'get', path: '/rounds/{id}/board', summary: 'The supervision board: every unit of your subtree in the round with its light, worst first', tags: ['Board'], roles: ['office'],
       params: IdParams, query: BoardQuery, response: BoardView,
-      handler: ({ params, query, principal }) => getBoard(ctx.db, calendars, principal, params.id, query),
+      handler: ({ params, query, principal }) => getBoard(ctx.db, calendars, principal, params.id, query, source),
     })
     .add({
       method: 'get', path: '/rounds/{id}/board/offices', summary: 'The board\'s lights rolled up per office of your subtree, worst first', tags: ['Board'], roles: ['office'],
       params: IdParams, query: BoardQuery, response: OfficeBoardView,
-      handler: ({ params, query, principal }) => getOfficeBoard(ctx.db, calendars, principal, params.id, query),
+      handler: ({ params, query, principal }) => getOfficeBoard(ctx.db, calendars, principal, params.id, query, source),
     })
     .add({
       method: 'get', path: '/rounds/{id}/progress', summary: 'Completion over the round\'s life in your subtree: tasks submitted and accepted by the end of each day', tags: ['Board'], roles: ['office'],

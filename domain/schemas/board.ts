@@ -16,7 +16,10 @@ const LightTotals = z.object({ red: z.number().int(), yellow: z.number().int(), 
 const BoardHead = {
   roundId: z.string(),
   officeCode: z.string(),
-  asOf: z.string(),
+  asOf: z.string().openapi({ description: 'The instant the lights were judged at' }),
+  countsAsOf: z.string().openapi({
+    description: 'When the counts behind the lights were read: during this read, or for a scope of many units (DUBAN_BOARD_SNAPSHOT_UNITS) up to DUBAN_BOARD_SNAPSHOT_SECONDS before it',
+  }),
   rule: BoardRuleInput,
   totals: LightTotals,
   count: z.number().int().openapi({ description: 'Rows matching the filters, before paging' }),

@@ -82,7 +82,7 @@ export async function boardPage({ params: [id] }) {
         ? [`当前范围：${offices.offices.find((o) => o.officeCode === state.officeCode)?.officeName ?? state.officeCode} `, h('button', { type: 'button', class: 'link', onclick: () => { state.officeCode = ''; state.offset = 0; void load(); } }, '返回全部')]
         : '当前范围：本产改办及全部下级');
       const pager = h('div', { class: 'pager' },
-        h('span', {}, `共 ${board.count} 家单位${state.light ? `（${LIGHT[state.light]}）` : ''}，第 ${board.count === 0 ? 0 : state.offset + 1}–${state.offset + board.units.length} 家`),
+        h('span', {}, `共 ${board.count} 家单位${state.light ? `（${LIGHT[state.light]}）` : ''}，第 ${board.count === 0 ? 0 : state.offset + 1}–${state.offset + board.units.length} 家 · 数据截至 ${new Date(board.countsAsOf).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`),
         h('button', { type: 'button', class: 'btn btn-small', disabled: state.offset === 0 ? true : null, onclick: () => { state.offset = Math.max(0, state.offset - PAGE); void load(); } }, '上一页'),
         h('button', { type: 'button', class: 'btn btn-small', disabled: state.offset + PAGE >= board.count ? true : null, onclick: () => { state.offset += PAGE; void load(); } }, '下一页'));
       replace(unitArea, unitTable(id, board.units), pager);

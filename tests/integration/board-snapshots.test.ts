@@ -1,0 +1,79 @@
+import { freePort } from '../../scripts/stack/ports';
+import { seedBoardRound, type BoardRound } from './support/board';
+import { root } from './support/fixtures';
+import { api, expectProblem, expectStatus, type Api } from './support/http';
+import { stopService, type Spawned } from './support/processes';
+import { stack, startService, untilReady } from './support/stack';
+import { myTask, submitTask } from './support/tasks';
+
+/**
+ * A second API process on the same stack that keeps the counts of every board of 4 units or more (the seeded
+ * city's) for 300 s, so that within this test a kept snapshot is never refreshed: what it answers is what it kept.
+ * The global API keeps only boards of 5,000 units, so it counts these at each read.
+ */
+let apiProcess: Spawned | undefined;
+let baseUrl: string;
+let round: BoardRound;
+const via = (a: Api) => api(a.token, baseUrl);
+const lights = (board: { units: Array<{ unitCode: string; light: string }> }) => Object.fromEntries(board.units.map((u) => [u.unitCode, u.light]));
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  apiProcess = startService('api', { ...stack().env, PORT: String(port), DUBAN_BOARD_SNAPSHOT_UNITS: '4', DUBAN_BOARD_SNAPSHOT_SECONDS: '300' });
+  await untilReady('api', apiProcess, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
+  round = await seedBoardRound();
+});
+
+afterAll(async () => {
+  if (apiProcess) await stopService(apiProcess.pid, 5000);
+});
+
+describe('a large board drawn from kept counts', () => {
+  it('when a unit changes its light, then the kept board still shows the counts of its snapshot with their instant, and the board counted at each read shows the change', async () => {
+    const city = via(round.city.api);
+    const before = expectStatus(await city.get(`/rounds/${round.id}/board`), 200);
+    expect(before.totals).toEqual({ red: 1, yellow: 1, blue: 1, green: 1 });
+
+    // The red unit submits its overdue task: counted now, it is no longer red.
+    const red = round.units.red;
+    const task = await myTask(red.api, round.id, round.templates.overdue);
+    expectStatus(await submitTask(red.api, task.id, `snapshot-${task.id}`), 201);
+    const counted = expectStatus(await round.city.api.get(`/rounds/${round.id}/board`), 200);
+    expect(counted.totals.red).toBe(0);
+    expect(Date.parse(counted.countsAsOf)).toBeGreaterThanOrEqual(Date.parse(counted.asOf));
+
+    const kept = expectStatus(await city.get(`/rounds/${round.id}/board`), 200);
+    expect(kept.countsAsOf).toBe(before.countsAsOf);
+    expect(Date.parse(kept.asOf)).toBeGreaterThan(Date.parse(kept.countsAsOf));
+    expect(kept.totals).toEqual(before.totals);
+    expect(lights(kept)[red.code]).toBe('red');
+    // Filters, pages and the per-office roll-up are drawn from the same kept counts.
+    expect(expectStatus(await city.get(`/rounds/${round.id}/board?light=red`), 200).units.map((u: { unitCode: string }) => u.unitCode)).toEqual([red.code]);
+    const page = expectStatus(await city.get(`/rounds/${round.id}/board?limit=2&offset=2`), 200);
+    expect(page.units.map((u: { unitCode: string }) => u.unitCode)).toEqual([round.units.blue.code, round.units.green.code]);
+    const offices = expectStatus(await city.get(`/rounds/${round.id}/board/offices`), 200);
+    expect(offices.countsAsOf).toBe(before.countsAsOf);
+    expect(offices.offices).toEqual([expect.objectContaining({ officeCode: round.city.code, lights: before.totals })]);
+  });
+
+  it('when another office reads through the same process, then it never sees the kept scope\'s units, and its own small board is counted at the read', async () => {
+    const sibling = via(round.sibling.api);
+    const own = expectStatus(await sibling.get(`/rounds/${round.id}/board`), 200);
+    expect(own.units.map((u: { unitCode: string }) => u.unitCode)).toEqual([round.foreign.code]);
+    expect(Date.parse(own.countsAsOf)).toBeGreaterThanOrEqual(Date.parse(own.asOf));
+    expect(JSON.stringify(own)).not.toContain(round.units.red.code);
+    expectProblem(await sibling.get(`/rounds/${round.id}/board?officeCode=${round.city.code}`), 404);
+    expectProblem(await sibling.get(`/rounds/${round.id}/board/offices?officeCode=${round.city.code}`), 404);
+  });
+
+  it('when the province reads the whole round, then it is its own scope, loaded for it and not the city\'s', async () => {
+    const province = via(root());
+    const board = expectStatus(await province.get(`/rounds/${round.id}/board`), 200);
+    // The province's five units are a scope of their own: loaded now, after the red unit's submission.
+    expect(board.count).toBe(5);
+    expect(board.totals.red).toBe(1);
+    expect(lights(board)[round.units.red.code]).not.toBe('red');
+    expect(lights(board)[round.foreign.code]).toBe('red');
+  });
+});

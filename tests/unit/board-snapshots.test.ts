@@ -1,0 +1,129 @@
+import { BoardSnapshots } from '../../usecases/boardSnapshots';
+
+/** A loader that counts its calls and answers `size` rows stamped with the call's number. */
+function loader(size: number) {
+  const calls = { n: 0 };
+  const load = jest.fn(async () => {
+    calls.n++;
+    return Array.from({ length: size }, () => calls.n);
+  });
+  return { load, calls };
+}
+
+const LARGE = 5;
+const options = { minUnits: LARGE, maxAgeMs: 5_000, watchMs: 60_000 };
+
+describe('the snapshots a large board is drawn from', () => {
+  beforeEach(() => jest.useFakeTimers({ now: new Date('2027-03-01T02:00:00Z') }));
+  afterEach(() => jest.useRealTimers());
+
+  it('when a small scope is read twice, then it is loaded at each read and nothing is kept', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE - 1);
+    await snapshots.read('r town', load);
+    await snapshots.read('r town', load);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(snapshots.size).toBe(0);
+  });
+
+  it('when a large scope is read again within its age, then the kept snapshot answers and says when it was loaded', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE);
+    const first = await snapshots.read('r province', load);
+    jest.setSystemTime(Date.now() + 1_000);
+    const second = await snapshots.read('r province', load);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(second).toBe(first);
+    expect(second.loadedAt).toBe(new Date('2027-03-01T02:00:00Z').getTime());
+    snapshots.close();
+  });
+
+  it('when many read a cold scope at once, then it is loaded once for all of them', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE);
+    const all = await Promise.all([1, 2, 3, 4].map(() => snapshots.read('r province', load)));
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(new Set(all).size).toBe(1);
+    snapshots.close();
+  });
+
+  it('when a scope is watched, then it is refreshed in the background and a read never finds it older than its age', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE);
+    for (let second = 0; second <= 30; second++) {
+      const snapshot = await snapshots.read('r province', load);
+      expect(Date.now() - snapshot.loadedAt).toBeLessThanOrEqual(options.maxAgeMs);
+      await jest.advanceTimersByTimeAsync(1_000);
+    }
+    // Loaded at 0 s, then refreshed every 2.5 s (half its age) while read.
+    expect(load).toHaveBeenCalledTimes(1 + Math.floor(31_000 / 2_500));
+    snapshots.close();
+  });
+
+  it('when no one reads a kept scope for the watch period, then it is dropped instead of refreshed', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE);
+    await snapshots.read('r province', load);
+    await jest.advanceTimersByTimeAsync(options.watchMs + 5_000);
+    expect(snapshots.size).toBe(0);
+    const refreshes = load.mock.calls.length;
+    await jest.advanceTimersByTimeAsync(options.watchMs);
+    expect(load).toHaveBeenCalledTimes(refreshes);
+  });
+
+  it('when a load is slow, then the scope is refreshed no more often than keeps loads to a tenth of the time', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    let loads = 0;
+    const slow = async () => {
+      loads++;
+      jest.setSystemTime(Date.now() + 1_000);
+      return [1, 2, 3, 4, 5];
+    };
+    await snapshots.read('r province', slow);
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(loads).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(loads).toBe(2);
+    snapshots.close();
+  });
+
+  it('when a background refresh fails, then the snapshot is dropped and the next read loads again', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    let fail = false;
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      if (fail) throw new Error('database unavailable');
+      return [1, 2, 3, 4, 5];
+    };
+    await snapshots.read('r province', load);
+    fail = true;
+    await jest.advanceTimersByTimeAsync(2_500);
+    expect(snapshots.size).toBe(0);
+    await expect(snapshots.read('r province', load)).rejects.toThrow('database unavailable');
+    expect(snapshots.size).toBe(0);
+    fail = false;
+    await snapshots.read('r province', load);
+    expect(loads).toBe(4);
+    snapshots.close();
+  });
+
+  it('when two scopes are read, then neither answers from the other\'s rows', async () => {
+    const snapshots = new BoardSnapshots<string>(options);
+    const province = await snapshots.read('r province', async () => ['a', 'b', 'c', 'd', 'e']);
+    const city = await snapshots.read('r city', async () => ['f', 'g', 'h', 'i', 'j']);
+    expect(province.rows).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(city.rows).toEqual(['f', 'g', 'h', 'i', 'j']);
+    expect((await snapshots.read('r city', async () => [])).rows).toEqual(city.rows);
+    snapshots.close();
+  });
+
+  it('when the age is 0, then even a large scope is loaded at each read', async () => {
+    const snapshots = new BoardSnapshots<number>({ ...options, maxAgeMs: 0 });
+    const { load } = loader(LARGE * 100);
+    await snapshots.read('r province', load);
+    await snapshots.read('r province', load);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(snapshots.size).toBe(0);
+  });
+});
