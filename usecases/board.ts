@@ -45,6 +45,8 @@ export interface Board {
   /** Every unit in scope, worst first. */
   units: ClassifiedUnit[];
   totals: LightTotals;
+  /** The units added up per office and light, for the roll-up. */
+  groups: LightGroup[];
 }
 
 /** The instant "due soon" reaches: the end of the n-th working day from today, in the calendar in force. */
@@ -92,28 +94,67 @@ async function loadUnitCounts(db: Db, roundId: string, scopePath: string): Promi
   );
 }
 
+/** A scope's units judged at the board's moment: the totals per light and, per light, the units kept by the filter. */
+interface Classified {
+  totals: LightTotals;
+  /** Per light (LIGHTS' order), its units in the board's order; the rows themselves, not copies. */
+  byLight: UnitCounts[][];
+}
+
 /**
- * Each unit judged by `boardLight` at the board's moment, worst first, with the totals per light. The rows come in
- * the board's order within a light, so one pass puts every light's units in order.
+ * Each unit judged by `boardLight` at the board's moment. The rows come in the board's order within a light, so
+ * one pass puts every light's units in order; no row is copied (20,000 copies cost more than the judging).
  */
-function classify(rows: UnitCounts[], ctx: BoardContext, keep: (u: UnitCounts, light: Light) => boolean = () => true) {
+function classify(rows: UnitCounts[], ctx: BoardContext, keep: (u: UnitCounts, light: Light) => boolean = () => true): Classified {
   const totals = emptyTotals();
-  const byLight: ClassifiedUnit[][] = LIGHTS.map(() => []);
+  const byLight: UnitCounts[][] = LIGHTS.map(() => []);
   for (const row of rows) {
     const light = boardLight(row, ctx.moment, ctx.rule);
     totals[light]++;
-    if (keep(row, light)) byLight[lightRank(light)].push({ ...row, light });
+    if (keep(row, light)) byLight[lightRank(light)].push(row);
   }
-  return { totals, units: byLight.flat() };
+  return { totals, byLight };
 }
 
-/** The board's source: a scope's units with their counts, read through the kept snapshots (usecases/boardSnapshots.ts). */
-export interface BoardSource {
-  snapshots: BoardSnapshots<UnitCounts>;
+const countOf = ({ byLight }: Classified) => byLight.reduce((n, units) => n + units.length, 0);
+
+/** The classified units worst first, from `offset`, at most `limit` of them, each with its light. */
+function inOrder({ byLight }: Classified, offset = 0, limit = Infinity): ClassifiedUnit[] {
+  const out: ClassifiedUnit[] = [];
+  let skip = offset;
+  for (const [i, units] of byLight.entries()) {
+    for (const u of units.slice(skip, skip + limit - out.length)) out.push({ ...u, light: LIGHTS[i] });
+    skip = Math.max(0, skip - units.length);
+  }
+  return out;
 }
+
+/** The classified units added up per office and light: what the roll-up adds up the office tree. */
+function lightGroups({ byLight }: Classified): LightGroup[] {
+  const groups = new Map<string, LightGroup>();
+  for (const [i, units] of byLight.entries()) {
+    const light = LIGHTS[i];
+    for (const u of units) {
+      const key = `${light} ${u.officePath}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { officePath: u.officePath, light, units: 0, tasks: 0, accepted: 0, submitted: 0, returned: 0, overdue: 0, escalationLevel: null }));
+      g.units++;
+      g.tasks += u.tasks;
+      g.accepted += u.accepted;
+      g.submitted += u.submitted;
+      g.returned += u.returned;
+      g.overdue += u.overdue;
+      if (levelRank(u.escalationLevel) > levelRank(g.escalationLevel)) g.escalationLevel = u.escalationLevel;
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Where the API's boards read a scope's counts: through the snapshots kept for large scopes (usecases/boardSnapshots.ts). */
+export type BoardSource = BoardSnapshots<UnitCounts>;
 
 export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS'>): BoardSource {
-  return { snapshots: new BoardSnapshots<UnitCounts>({ minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS, maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000 }) };
+  return new BoardSnapshots<UnitCounts>({ minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS, maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000 });
 }
 
 /** The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. */
@@ -123,7 +164,7 @@ function scopeCounts(db: Db, source: BoardSource | undefined, ctx: BoardContext)
     const loadedAt = Date.now();
     return load().then((rows) => ({ rows, loadedAt }));
   }
-  return source.snapshots.read(`${ctx.round.id} ${ctx.scope.path}`, load);
+  return source.read(`${ctx.round.id} ${ctx.scope.path}`, load);
 }
 
 /**
@@ -133,7 +174,8 @@ function scopeCounts(db: Db, source: BoardSource | undefined, ctx: BoardContext)
 export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<Board> {
   const ctx = await boardContext(db, calendars, viewer, roundId, officeCode, now);
   const { rows } = await scopeCounts(db, undefined, ctx);
-  return { ...ctx, ...classify(rows, ctx) };
+  const classified = classify(rows, ctx);
+  return { ...ctx, totals: classified.totals, units: inOrder(classified), groups: lightGroups(classified) };
 }
 
 /** Names and due-soon counts of the units about to be shown. */
@@ -181,10 +223,10 @@ export interface BoardQuery {
 export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source?: BoardSource, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
   const counts = await scopeCounts(db, source, ctx);
-  const { totals, units } = classify(counts.rows, ctx, (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
+  const classified = classify(counts.rows, ctx, (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
   return {
-    ...pageHead(ctx, now, counts.loadedAt, query, totals, units.length),
-    units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, units.slice(query.offset, query.offset + query.limit)),
+    ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, countOf(classified)),
+    units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, inOrder(classified, query.offset, query.limit)),
   };
 }
 
@@ -221,8 +263,6 @@ export interface LightGroup extends Tally {
   officePath: string;
   light: Light;
 }
-
-export const groupsOf = (units: ClassifiedUnit[]): LightGroup[] => units.map((u) => ({ ...u, units: 1 }));
 
 /** Each office of the scope with every unit of its own subtree counted in it, worst first; offices with no unit in the round are left out. */
 export async function rollUpOffices(db: Db, scopePath: string, groups: LightGroup[]): Promise<OfficeRollup[]> {
@@ -268,11 +308,11 @@ export async function rollUpOffices(db: Db, scopePath: string, groups: LightGrou
 export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source?: BoardSource, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
   const counts = await scopeCounts(db, source, ctx);
-  const { totals, units } = classify(counts.rows, ctx);
-  const offices = await rollUpOffices(db, ctx.scope.path, groupsOf(units));
+  const classified = classify(counts.rows, ctx);
+  const offices = await rollUpOffices(db, ctx.scope.path, lightGroups(classified));
   const matching = query.light ? offices.filter((o) => o.light === query.light) : offices;
   return {
-    ...pageHead(ctx, now, counts.loadedAt, query, totals, matching.length),
+    ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, matching.length),
     offices: matching.slice(query.offset, query.offset + query.limit),
   };
 }

@@ -6,7 +6,7 @@ import { chineseDate } from '../domain/chineseDate';
 import { shanghaiDate } from '../domain/time';
 import type { EscalationLevel, Grade } from '../domain/vocabulary';
 import { centered, heading, line, para, render, right, table, title } from '../documents/docx';
-import { describeUnits, groupsOf, loadBoard, rollUpOffices } from './board';
+import { describeUnits, loadBoard, rollUpOffices } from './board';
 import type { Actor, ReadContext, UseCaseContext } from './context';
 import { evaluationFor } from './evaluation';
 
@@ -28,7 +28,7 @@ export async function bulletin(ctx: ReadContext, calendars: Calendars, actor: Ac
   const { round } = board;
   const [units, offices, scope, escalations] = await Promise.all([
     describeUnits(db, board, board.units),
-    rollUpOffices(db, board.scope.path, groupsOf(board.units)),
+    rollUpOffices(db, board.scope.path, board.groups),
     db.office.findUniqueOrThrow({ where: { code: board.scope.code }, include: { children: { orderBy: { code: 'asc' }, select: { name: true } } } }),
     db.escalation.findMany({
       where: { AND: [escalationWhere(actor), { roundId: round.id, unitId: { in: board.units.map((u) => u.unitId) }, level: { not: 'reminder' } }] },
