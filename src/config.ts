@@ -52,7 +52,7 @@ const Config = z.object({
    * from counts the API keeps for up to DUBAN_BOARD_SNAPSHOT_SECONDS and refreshes while people watch it; its
    * lights are still judged at each read. Smaller boards are counted at each read.
    */
-  DUBAN_BOARD_SNAPSHOT_UNITS: z.coerce.number().int().min(1).default(5000),
+  DUBAN_BOARD_SNAPSHOT_UNITS: z.coerce.number().int().min(1).default(1000),
   /** Oldest counts such a board is drawn from, in seconds (its answer's countsAsOf); 0 counts every board at each read. */
   DUBAN_BOARD_SNAPSHOT_SECONDS: z.coerce.number().min(0).max(300).default(5),
   /** Largest request body the API accepts. */

@@ -9,7 +9,7 @@ import { myTask, submitTask } from './support/tasks';
 /**
  * A second API process on the same stack that keeps the counts of every board of 4 units or more (the seeded
  * city's) for 300 s, so that within this test a kept snapshot is never refreshed: what it answers is what it kept.
- * The global API keeps only boards of 5,000 units, so it counts these at each read.
+ * The global API keeps only boards of 1,000 units or more, so it counts these at each read.
  */
 let apiProcess: Spawned | undefined;
 let baseUrl: string;
