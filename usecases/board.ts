@@ -158,13 +158,8 @@ export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 
 }
 
 /** The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. */
-function scopeCounts(db: Db, source: BoardSource | undefined, ctx: BoardContext): Promise<Snapshot<UnitCounts>> {
-  const load = () => loadUnitCounts(db, ctx.round.id, ctx.scope.path);
-  if (!source) {
-    const loadedAt = Date.now();
-    return load().then((rows) => ({ rows, loadedAt }));
-  }
-  return source.read(`${ctx.round.id} ${ctx.scope.path}`, load);
+function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext): Promise<Snapshot<UnitCounts>> {
+  return source.read(`${ctx.round.id} ${ctx.scope.path}`, () => loadUnitCounts(db, ctx.round.id, ctx.scope.path));
 }
 
 /**
@@ -173,7 +168,7 @@ function scopeCounts(db: Db, source: BoardSource | undefined, ctx: BoardContext)
  */
 export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<Board> {
   const ctx = await boardContext(db, calendars, viewer, roundId, officeCode, now);
-  const { rows } = await scopeCounts(db, undefined, ctx);
+  const rows = await loadUnitCounts(db, ctx.round.id, ctx.scope.path);
   const classified = classify(rows, ctx);
   return { ...ctx, totals: classified.totals, units: inOrder(classified), groups: lightGroups(classified) };
 }
@@ -220,7 +215,7 @@ export interface BoardQuery {
  * GET /rounds/{id}/board: the units of the caller's subtree, worst first, with totals per light. The lights are
  * judged at the read; the counts are the scope's, loaded now or (a large scope) kept for a few seconds.
  */
-export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source?: BoardSource, now = Date.now()) {
+export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
   const counts = await scopeCounts(db, source, ctx);
   const classified = classify(counts.rows, ctx, (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
@@ -305,7 +300,7 @@ export async function rollUpOffices(db: Db, scopePath: string, groups: LightGrou
 }
 
 /** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree, from the same counts. */
-export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source?: BoardSource, now = Date.now()) {
+export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
   const counts = await scopeCounts(db, source, ctx);
   const classified = classify(counts.rows, ctx);
