@@ -53,8 +53,14 @@ const Config = z.object({
    * lights are still judged at each read. Smaller boards are counted at each read.
    */
   DUBAN_BOARD_SNAPSHOT_UNITS: z.coerce.number().int().min(1).default(1000),
-  /** Oldest counts such a board is drawn from, in seconds (its answer's countsAsOf); 0 counts every board at each read. */
+  /** Age in seconds from which such a board's kept counts are read again (its answer's countsAsOf); 0 counts every board at each read. */
   DUBAN_BOARD_SNAPSHOT_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /**
+   * Oldest kept counts, in seconds, a board is drawn from while they are read again, rather than making its reader
+   * wait for that read (a load of 20,000 units' counts can take longer than DUBAN_BOARD_SNAPSHOT_SECONDS while a
+   * national round issues). Never less than DUBAN_BOARD_SNAPSHOT_SECONDS.
+   */
+  DUBAN_BOARD_SNAPSHOT_STALE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Largest request body the API accepts. */
   BODY_LIMIT: z.string().default('5mb'),
   /** Largest spreadsheet a directory import accepts, in bytes. */

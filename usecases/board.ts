@@ -153,8 +153,12 @@ function lightGroups({ byLight }: Classified): LightGroup[] {
 /** Where the API's boards read a scope's counts: through the snapshots kept for large scopes (usecases/boardSnapshots.ts). */
 export type BoardSource = BoardSnapshots<UnitCounts>;
 
-export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS'>): BoardSource {
-  return new BoardSnapshots<UnitCounts>({ minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS, maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000 });
+export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS' | 'DUBAN_BOARD_SNAPSHOT_STALE_SECONDS'>): BoardSource {
+  return new BoardSnapshots<UnitCounts>({
+    minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS,
+    maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000,
+    staleMs: config.DUBAN_BOARD_SNAPSHOT_STALE_SECONDS * 1000,
+  });
 }
 
 /** The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. */

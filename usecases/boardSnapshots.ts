@@ -5,6 +5,12 @@
  * and several times that while the round issues. Read 70 times a second, that would take every core; kept, one
  * load serves every reader of that scope, and readers never wait for one while the scope stays watched.
  *
+ * Counts older than `maxAgeMs` are refreshed, but a reader is not made to wait for that refresh while the kept
+ * counts are younger than `staleMs`: it is answered from them (its answer says when they were read) and the refresh
+ * runs behind it. On a machine busy issuing a national round a load can take longer than the age itself; readers
+ * would otherwise queue behind it. Only the first read of a scope, or one after it went unread or its refresh
+ * failed, waits for a load.
+ *
  * Only scopes of at least `minUnits` units are kept; any smaller board is loaded at each read, so what a town or
  * a test sees is never older than the read. What is kept is per scope (a round and an office's subtree, as the
  * visibility rule chose it), so a snapshot never serves a reader outside the scope it was loaded for.
@@ -12,8 +18,10 @@
 export interface BoardSnapshotOptions {
   /** Scopes with at least this many units are kept. */
   minUnits: number;
-  /** Oldest snapshot a read is answered from, in ms; 0 keeps nothing. */
+  /** Age from which a snapshot is refreshed, in ms; 0 keeps nothing. */
   maxAgeMs: number;
+  /** Oldest snapshot a read is answered from while its refresh runs, in ms; at least `maxAgeMs` (default 6 times it). */
+  staleMs?: number;
   /** A kept scope no one read for this long is dropped instead of refreshed, in ms. */
   watchMs?: number;
   /** Loads may take at most about this share of the time (a slow load is refreshed less often). */
@@ -40,19 +48,29 @@ export class BoardSnapshots<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly watchMs: number;
   private readonly loadShare: number;
+  private readonly staleMs: number;
 
   constructor(private readonly options: BoardSnapshotOptions) {
     this.watchMs = options.watchMs ?? 60_000;
+    this.staleMs = Math.max(options.maxAgeMs, options.staleMs ?? options.maxAgeMs * 6);
     this.loadShare = options.loadShare ?? 0.1;
   }
 
-  /** The scope's rows: a kept snapshot while it is young enough, otherwise loaded now (one load at a time per scope). */
+  /**
+   * The scope's rows: a kept snapshot while it is young enough; one older than its age but within the stale bound,
+   * refreshed behind the answer; otherwise loaded now (one load at a time per scope).
+   */
   async read(key: string, load: () => Promise<T[]>): Promise<Snapshot<T>> {
     const now = Date.now();
     const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now };
     entry.load = load;
     entry.lastRead = now;
-    if (entry.snapshot && now - entry.snapshot.loadedAt <= this.options.maxAgeMs) return entry.snapshot;
+    const kept = entry.snapshot;
+    if (kept && now - kept.loadedAt <= this.options.maxAgeMs) return kept;
+    if (kept && now - kept.loadedAt <= this.staleMs) {
+      this.refresh(key, entry).catch(() => this.drop(key, entry));
+      return kept;
+    }
     this.entries.set(key, entry);
     try {
       return await this.refresh(key, entry);

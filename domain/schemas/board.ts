@@ -18,7 +18,7 @@ const BoardHead = {
   officeCode: z.string(),
   asOf: z.string().openapi({ description: 'The instant the lights were judged at' }),
   countsAsOf: z.string().openapi({
-    description: 'When the counts behind the lights were read: during this read, or for a scope of many units (DUBAN_BOARD_SNAPSHOT_UNITS) up to DUBAN_BOARD_SNAPSHOT_SECONDS before it',
+    description: 'When the counts behind the lights were read: during this read, or for a scope of many units (DUBAN_BOARD_SNAPSHOT_UNITS) usually within DUBAN_BOARD_SNAPSHOT_SECONDS before it, and never more than DUBAN_BOARD_SNAPSHOT_STALE_SECONDS',
   }),
   rule: BoardRuleInput,
   totals: LightTotals,

@@ -10,6 +10,18 @@ function loader(size: number) {
   return { load, calls };
 }
 
+/** A loader whose first load answers at once and whose later ones wait until released. */
+function hangingLoader() {
+  let release: (() => void) | undefined;
+  let loads = 0;
+  const load = async () => {
+    loads++;
+    if (loads > 1) await new Promise<void>((resolve) => (release = resolve));
+    return [loads, loads, loads, loads, loads];
+  };
+  return { load, loads: () => loads, release: () => release!() };
+}
+
 const LARGE = 5;
 const options = { minUnits: LARGE, maxAgeMs: 5_000, watchMs: 60_000 };
 
@@ -57,6 +69,58 @@ describe('the snapshots a large board is drawn from', () => {
     }
     // Loaded at 0 s, then refreshed every 2.5 s (half its age) while read.
     expect(load).toHaveBeenCalledTimes(1 + Math.floor(31_000 / 2_500));
+    snapshots.close();
+  });
+
+  it('when a refresh takes longer than the age, then readers are answered from the kept counts meanwhile and do not wait for it', async () => {
+    const snapshots = new BoardSnapshots<number>({ ...options, staleMs: 30_000 });
+    const hanging = hangingLoader();
+    const { load } = hanging;
+    const first = await snapshots.read('r province', load);
+    // The background refresh at 2.5 s hangs; the counts age past 5 s while readers keep coming.
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(hanging.loads()).toBe(2);
+    const meanwhile = await snapshots.read('r province', load);
+    expect(meanwhile).toBe(first);
+    expect(Date.now() - meanwhile.loadedAt).toBe(20_000);
+    expect(hanging.loads()).toBe(2);
+    hanging.release();
+    await jest.advanceTimersByTimeAsync(0);
+    const after = await snapshots.read('r province', load);
+    expect(after.rows[0]).toBe(2);
+    expect(after.loadedAt).toBe(first.loadedAt + 2_500);
+    snapshots.close();
+  });
+
+  it('when the kept counts are older than the stale bound, then the read waits for a load and never answers from them', async () => {
+    const snapshots = new BoardSnapshots<number>({ ...options, staleMs: 30_000 });
+    const hanging = hangingLoader();
+    const { load } = hanging;
+    await snapshots.read('r province', load);
+    await jest.advanceTimersByTimeAsync(30_001);
+    let answered: { rows: number[]; loadedAt: number } | undefined;
+    const reading = snapshots.read('r province', load).then((s) => (answered = s));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(answered).toBeUndefined();
+    hanging.release();
+    await reading;
+    expect(answered!.rows[0]).toBe(2);
+    snapshots.close();
+  });
+
+  it('when the counts are past their age but within the stale bound and nothing refreshes them, then a read answers from them and starts one load', async () => {
+    const snapshots = new BoardSnapshots<number>({ ...options, staleMs: 30_000, watchMs: 1_000 });
+    const { load } = loader(LARGE);
+    const first = await snapshots.read('r province', load);
+    // Unread, it is dropped at its first refresh; read again while that is pending it stays kept.
+    jest.setSystemTime(Date.now() + 6_000);
+    const stale = await snapshots.read('r province', load);
+    expect(stale).toBe(first);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(load).toHaveBeenCalledTimes(2);
+    const fresh = await snapshots.read('r province', load);
+    expect(fresh.rows[0]).toBe(2);
+    expect(load).toHaveBeenCalledTimes(2);
     snapshots.close();
   });
 
