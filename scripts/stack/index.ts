@@ -44,7 +44,8 @@ export async function startLocalStack(opts: { dataDir: string; persistent: boole
     if (process.env.DATABASE_URL) return { value: process.env.DATABASE_URL };
     if (!opts.persistent) await removeCluster(pgDir, log);
     const port = opts.persistent ? Number(process.env.PGPORT_LOCAL ?? 5433) : undefined;
-    const server = await startPostgres({ dataDir: pgDir, port, log });
+    // A stack that is not kept (tests, benchmarks) trades durability through a crash for speed; `npm start` keeps every commit.
+    const server = await startPostgres({ dataDir: pgDir, port, log, durable: opts.persistent });
     return { value: server.url, stop: server.stop };
   };
   const temporal = async (): Promise<Started<{ address: string; uiUrl?: string }>> => {

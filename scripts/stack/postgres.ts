@@ -76,7 +76,7 @@ async function initCluster(binDir: string, dataDir: string, log: Log): Promise<v
   const socketDir = dataDir.length < 90 ? dataDir : '';
   fs.appendFileSync(
     path.join(dataDir, 'postgresql.conf'),
-    `\n# duban local stack\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${socketDir.replace(/'/g, "''")}'\nsynchronous_commit = off\n`,
+    `\n# duban local stack\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${socketDir.replace(/'/g, "''")}'\n`,
   );
 }
 
@@ -111,8 +111,21 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
  * `settings` are server parameters for this start (e.g. max_connections), given on the command line; `nice`, the CPU
  * priority of a postmaster started here and of its backends; `database`, the one the URL names, created if missing
  * (`duban`).
+ *
+ * `durable` (the default) keeps every commit PostgreSQL acknowledged through a crash of the server (`synchronous_commit
+ * = on`). Only a cluster whose data is thrown away with its stack (tests, benchmarks on the one-process stack) passes
+ * false: with `off`, a crash or an immediate stop loses the last fraction of a second of commits, so a submission
+ * could be answered 201 and then be missing from the record.
  */
-export async function startPostgres(opts: { dataDir: string; port?: number; log: Log; settings?: Record<string, string>; nice?: number; database?: string }): Promise<LocalPostgres> {
+export async function startPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  log: Log;
+  settings?: Record<string, string>;
+  nice?: number;
+  database?: string;
+  durable?: boolean;
+}): Promise<LocalPostgres> {
   const database = opts.database ?? 'duban';
   const { log } = opts;
   const dataDir = path.resolve(opts.dataDir);
@@ -127,7 +140,8 @@ export async function startPostgres(opts: { dataDir: string; port?: number; log:
     port = opts.port ? await preferredPort(opts.port) : await freePort();
     const logFile = path.join(dataDir, 'server.log');
     try {
-      const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+      const all = { synchronous_commit: opts.durable === false ? 'off' : 'on', ...opts.settings };
+      const settings = Object.entries(all).map(([k, v]) => ` -c ${k}=${v}`).join('');
       await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}${settings}`], opts.nice);
     } catch (e) {
       const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';

@@ -4,7 +4,7 @@ import { createOffice, createTaskTemplate, root, type Office } from '../integrat
 import { expectStatus, request, type Api } from '../integration/support/http';
 import { sleep, waitFor } from '../integration/support/poll';
 import { launchRound, roundPhase, waitForRound, waitUntilIssued } from '../integration/support/rounds';
-import { sql } from '../integration/support/db';
+import { sql, sqlAt } from '../integration/support/db';
 import { withTemporal } from '../integration/support/temporal';
 import { clusterState, killWorker, restartTemporal, startPostgresAgain, startWorker, stopPostgres } from './support/cluster';
 import { escalationCounts, expectEveryTaskOnce, importUnits, unitClient, UNITS, waitForIssuing, withRetries } from './support/world';
@@ -135,6 +135,12 @@ describe('PostgreSQL restarted', () => {
       for (const task of tasks) clients.push({ api: unit, taskId: task.id, key: `pg-restart-${task.id}` });
     }
     const submit = (c: (typeof clients)[number]) => () => c.api.post(`/tasks/${c.taskId}/submissions`, { summary: '已按要求完成，材料齐全。' }, { 'Idempotency-Key': c.key });
+    // A commit PostgreSQL acknowledged must survive its immediate stop (a crash): with synchronous_commit off, the
+    // last fraction of a second of commits is lost, and a submission answered 201 just before could be missing.
+    for (const cluster of clusterState().pgClusters) {
+      const [setting] = await sqlAt<{ synchronous_commit: string }>(cluster.port, cluster.database, 'SHOW synchronous_commit');
+      expect({ cluster: cluster.name, ...setting }).toEqual({ cluster: cluster.name, synchronous_commit: 'on' });
+    }
 
     // Half submit before the database stops; the rest keep trying through the outage.
     const early = await Promise.all(clients.slice(0, clients.length / 2).map((c) => withRetries(submit(c))));
