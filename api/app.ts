@@ -9,6 +9,7 @@ import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
 import { authenticate } from './auth';
 import { signInLimits } from './signInLimits';
+import { stampArrival } from './serverTiming';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { Routes } from './route';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { db, client, config, logger, blobs } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(stampArrival);
   app.set('trust proxy', trustProxy(config.DUBAN_TRUST_PROXY));
   // Offices often serve plain http on an intranet, so https upgrades are left to the proxy in front.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'], 'media-src': ["'self'", 'blob:'] } } }));

@@ -6,6 +6,8 @@ import type { PrincipalKind } from '../domain/vocabulary';
 import { mayAct, roleForbidden, type Act } from '../access/roles';
 import type { Principal } from './auth';
 import { badRequest, forbidden, methodNotAllowed, notFound, unsupportedMediaType, type FieldError } from './problem';
+import type { Lap } from '../usecases/context';
+import { ServerTiming } from './serverTiming';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 const Empty = z.object({});
@@ -43,7 +45,8 @@ export interface RouteSpec<P extends ZodType | undefined, Q extends ZodType | un
   errors?: number[];
   /** Reads an optional Idempotency-Key header: a retry with the same key returns the first result. */
   idempotent?: boolean;
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; principal: Principal; idempotencyKey?: string; req: Request; res: Response }) => Promise<unknown>;
+  /** `lap` marks the end of a phase of the handler's work in the answer's Server-Timing header (serverTiming.ts). */
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; principal: Principal; idempotencyKey?: string; req: Request; res: Response; lap: Lap }) => Promise<unknown>;
 }
 
 /** One row of the route table: what exists, and who may call it. */
@@ -180,7 +183,11 @@ export class Routes {
         errors.push({ path: 'Idempotency-Key', message: '1-200 printable ASCII characters', in: 'header', code: 'invalid_format' });
       }
       if (errors.length > 0) throw badRequest(`${errors.length} field(s) are invalid: ${errors.map((e) => e.path || '(body)').join(', ')}`, errors);
-      const result = await spec.handler({ params, query, body, principal, idempotencyKey, req, res });
+      const timing = new ServerTiming(req);
+      timing.lap('request');
+      const result = await spec.handler({ params, query, body, principal, idempotencyKey, req, res, lap: timing.lap });
+      timing.lap('answer');
+      timing.apply(res);
       if (!res.headersSent) res.status(status).json(result);
     });
     return this;

@@ -29,7 +29,7 @@ import { atBackgroundPriority, ceilingWorker } from './lib/ceilingWorker';
 import { ROOT, runTs } from './lib/app';
 import { roundPhase, untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
-import { summarise } from './lib/latency';
+import { serverTiming, summarise, summarisePhases } from './lib/latency';
 import { machine } from './lib/machine';
 import { cpuMsPer, ProcSampler, type Sample, type Watched } from './lib/proc';
 import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
@@ -246,6 +246,8 @@ export async function main(argv: string[]): Promise<number> {
     const timeline: Array<[number, number]> = [];
     const readMs: number[] = [];
     const boardMs: number[] = [];
+    // Where each board answer's time went in the API, from its Server-Timing header.
+    const boardTimings: Array<ReturnType<typeof serverTiming>> = [];
     // How many of each were asked while the lists were still being written (before a read saw every task issued).
     const listPhase = { reads: 0, boards: 0 };
     let writes: ReturnType<typeof writesWhileIssuing> | undefined;
@@ -259,8 +261,9 @@ export async function main(argv: string[]): Promise<number> {
       // read every second, its own cost slowed issuing (RESULTS).
       if (readMs.length % 5 === 1) {
         const boardAsked = performance.now();
-        await api.get(`/api/v1/rounds/${launched.id}/board?limit=50`);
+        const board = await api.request('GET', `/api/v1/rounds/${launched.id}/board?limit=50`);
         boardMs.push(performance.now() - boardAsked);
+        boardTimings.push(serverTiming(board.headers.get('server-timing')));
         if (inLists) listPhase.boards++;
       }
       const elapsed = performance.now() - t0;
@@ -289,9 +292,15 @@ export async function main(argv: string[]): Promise<number> {
       whileUnitsStarted: { reads: ms.length - inLists, ...summarise(ms.slice(inLists)) },
     });
     const roundReads = phases(readMs, listPhase.reads);
-    const boardReads = phases(boardMs, listPhase.boards);
+    const boardReads = {
+      ...phases(boardMs, listPhase.boards),
+      serverTiming: { whileListsWritten: summarisePhases(boardTimings.slice(0, listPhase.boards)), whileUnitsStarted: summarisePhases(boardTimings.slice(listPhase.boards)) },
+    };
     for (const [what, r] of [['GET /rounds/{id}', roundReads], ['GET /rounds/{id}/board?limit=50', boardReads]] as const) {
       log(`${what} while issuing: ${r.reads} reads, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms   [target p99 <= 100 ms]; while the lists were written ${r.whileListsWritten.reads} reads, p50 ${r.whileListsWritten.p50Ms} ms, p99 ${r.whileListsWritten.p99Ms} ms; while the units started ${r.whileUnitsStarted.reads}, p50 ${r.whileUnitsStarted.p50Ms} ms, p99 ${r.whileUnitsStarted.p99Ms} ms`);
+    }
+    for (const [phase, t] of Object.entries(boardReads.serverTiming)) {
+      log(`board's Server-Timing ${phase}: ${Object.entries(t.phases).map(([n, p]) => `${n} p50 ${p.p50Ms} / p90 ${p.p90Ms} / max ${p.maxMs} ms`).join(', ')}; ${JSON.stringify(t.described)}`);
     }
     // Every unit running: its first workflow task run, its ladder's timer set.
     const { backlogAtStart: backlogAtIssued, seconds: runningSeconds } = await untilBacklogEmpty(client, TASK_QUEUE, t0, Number(values.timeout));

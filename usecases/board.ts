@@ -10,6 +10,7 @@ import type { Config } from '../src/config';
 import { Prisma, type Db } from '../src/db';
 import type { RoundSpec } from '../store/roundSpec';
 import { BoardSnapshots, type Snapshot } from './boardSnapshots';
+import { noLap, type Lap } from './context';
 
 type RoundRow = Awaited<ReturnType<typeof visibleRound>>;
 
@@ -161,9 +162,15 @@ export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 
   });
 }
 
-/** The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. */
-function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext): Promise<Snapshot<UnitCounts>> {
-  return source.read(`${ctx.round.id} ${ctx.scope.path}`, () => loadUnitCounts(db, ctx.round.id, ctx.scope.path));
+/**
+ * The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. The lap
+ * `counts` says which ("loaded" when this read waited for a load).
+ */
+async function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext, lap: Lap): Promise<Snapshot<UnitCounts>> {
+  let waited = false;
+  const counts = await source.read(`${ctx.round.id} ${ctx.scope.path}`, () => loadUnitCounts(db, ctx.round.id, ctx.scope.path), () => (waited = true));
+  lap('counts', waited ? 'loaded' : 'kept');
+  return counts;
 }
 
 /**
@@ -219,14 +226,15 @@ export interface BoardQuery {
  * GET /rounds/{id}/board: the units of the caller's subtree, worst first, with totals per light. The lights are
  * judged at the read; the counts are the scope's, loaded now or (a large scope) kept for a few seconds.
  */
-export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, now = Date.now()) {
+export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, lap: Lap = noLap, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
-  const counts = await scopeCounts(db, source, ctx);
+  lap('scope');
+  const counts = await scopeCounts(db, source, ctx, lap);
   const classified = classify(counts.rows, ctx, (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
-  return {
-    ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, countOf(classified)),
-    units: await describeUnits(db, { round: ctx.round, moment: ctx.moment }, inOrder(classified, query.offset, query.limit)),
-  };
+  lap('lights');
+  const units = await describeUnits(db, { round: ctx.round, moment: ctx.moment }, inOrder(classified, query.offset, query.limit));
+  lap('units');
+  return { ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, countOf(classified)), units };
 }
 
 /** What both board answers begin with: the round, the scope, the instant and rule they were judged by, and the page. */
@@ -304,11 +312,14 @@ export async function rollUpOffices(db: Db, scopePath: string, groups: LightGrou
 }
 
 /** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree, from the same counts. */
-export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, now = Date.now()) {
+export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, lap: Lap = noLap, now = Date.now()) {
   const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
-  const counts = await scopeCounts(db, source, ctx);
+  lap('scope');
+  const counts = await scopeCounts(db, source, ctx, lap);
   const classified = classify(counts.rows, ctx);
+  lap('lights');
   const offices = await rollUpOffices(db, ctx.scope.path, lightGroups(classified));
+  lap('offices');
   const matching = query.light ? offices.filter((o) => o.light === query.light) : offices;
   return {
     ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, matching.length),

@@ -58,9 +58,9 @@ export class BoardSnapshots<T> {
 
   /**
    * The scope's rows: a kept snapshot while it is young enough; one older than its age but within the stale bound,
-   * refreshed behind the answer; otherwise loaded now (one load at a time per scope).
+   * refreshed behind the answer; otherwise loaded now (one load at a time per scope), and then `onWait` is called.
    */
-  async read(key: string, load: () => Promise<T[]>): Promise<Snapshot<T>> {
+  async read(key: string, load: () => Promise<T[]>, onWait?: () => void): Promise<Snapshot<T>> {
     const now = Date.now();
     const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now };
     entry.load = load;
@@ -72,6 +72,7 @@ export class BoardSnapshots<T> {
       return kept;
     }
     this.entries.set(key, entry);
+    onWait?.();
     try {
       return await this.refresh(key, entry);
     } finally {

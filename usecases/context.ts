@@ -42,3 +42,12 @@ export interface Actor extends Viewer {
   /** The session used, when signed in as a person. */
   sessionId?: string;
 }
+
+/**
+ * Ends the phase of a use case's work that ran since the last lap, under `name`; `description` says how it went
+ * (e.g. counts kept or loaded). The API turns laps into the answer's Server-Timing header; elsewhere no one measures.
+ */
+export type Lap = (name: string, description?: string) => void;
+
+/** A use case measured by no one. */
+export const noLap: Lap = () => undefined;

@@ -17,12 +17,12 @@ export function boardRoutes(routes: Routes, ctx: UseCaseContext) {
     .add({
       method: 'get', path: '/rounds/{id}/board', summary: 'The supervision board: every unit of your subtree in the round with its light, worst first', tags: ['Board'], roles: ['office'],
       params: IdParams, query: BoardQuery, response: BoardView,
-      handler: ({ params, query, principal }) => getBoard(ctx.db, calendars, principal, params.id, query, source),
+      handler: ({ params, query, principal, lap }) => getBoard(ctx.db, calendars, principal, params.id, query, source, lap),
     })
     .add({
       method: 'get', path: '/rounds/{id}/board/offices', summary: 'The board\'s lights rolled up per office of your subtree, worst first', tags: ['Board'], roles: ['office'],
       params: IdParams, query: BoardQuery, response: OfficeBoardView,
-      handler: ({ params, query, principal }) => getOfficeBoard(ctx.db, calendars, principal, params.id, query, source),
+      handler: ({ params, query, principal, lap }) => getOfficeBoard(ctx.db, calendars, principal, params.id, query, source, lap),
     })
     .add({
       method: 'get', path: '/rounds/{id}/progress', summary: 'Completion over the round\'s life in your subtree: tasks submitted and accepted by the end of each day', tags: ['Board'], roles: ['office'],

@@ -16,6 +16,14 @@ let baseUrl: string;
 let round: BoardRound;
 const via = (a: Api) => api(a.token, baseUrl);
 const lights = (board: { units: Array<{ unitCode: string; light: string }> }) => Object.fromEntries(board.units.map((u) => [u.unitCode, u.light]));
+/** The answer's Server-Timing phases in order, each with its description if it has one: `counts (kept)`. */
+const phases = (reply: { headers: Headers }) =>
+  (reply.headers.get('server-timing') ?? '').split(', ').map((entry) => {
+    const [name, ...params] = entry.split(';');
+    expect(params.find((p) => p.startsWith('dur='))).toMatch(/^dur=\d+\.\d$/);
+    const desc = params.find((p) => p.startsWith('desc='))?.slice(6, -1);
+    return desc ? `${name} (${desc})` : name;
+  });
 
 beforeAll(async () => {
   const port = await freePort();
@@ -32,8 +40,11 @@ afterAll(async () => {
 describe('a large board drawn from kept counts', () => {
   it('when a unit changes its light, then the kept board still shows the counts of its snapshot with their instant, and the board counted at each read shows the change', async () => {
     const city = via(round.city.api);
-    const before = expectStatus(await city.get(`/rounds/${round.id}/board`), 200);
+    const cold = await city.get(`/rounds/${round.id}/board`);
+    const before = expectStatus(cold, 200);
     expect(before.totals).toEqual({ red: 1, yellow: 1, blue: 1, green: 1 });
+    // Where the answer's time went: this first read waited for the load.
+    expect(phases(cold)).toEqual(['request', 'scope', 'counts (loaded)', 'lights', 'units', 'answer']);
 
     // The red unit submits its overdue task: counted now, it is no longer red.
     const red = round.units.red;
@@ -43,7 +54,9 @@ describe('a large board drawn from kept counts', () => {
     expect(counted.totals.red).toBe(0);
     expect(Date.parse(counted.countsAsOf)).toBeGreaterThanOrEqual(Date.parse(counted.asOf));
 
-    const kept = expectStatus(await city.get(`/rounds/${round.id}/board`), 200);
+    const keptReply = await city.get(`/rounds/${round.id}/board`);
+    expect(phases(keptReply)).toContain('counts (kept)');
+    const kept = expectStatus(keptReply, 200);
     expect(kept.countsAsOf).toBe(before.countsAsOf);
     expect(Date.parse(kept.asOf)).toBeGreaterThan(Date.parse(kept.countsAsOf));
     expect(kept.totals).toEqual(before.totals);
@@ -52,7 +65,9 @@ describe('a large board drawn from kept counts', () => {
     expect(expectStatus(await city.get(`/rounds/${round.id}/board?light=red`), 200).units.map((u: { unitCode: string }) => u.unitCode)).toEqual([red.code]);
     const page = expectStatus(await city.get(`/rounds/${round.id}/board?limit=2&offset=2`), 200);
     expect(page.units.map((u: { unitCode: string }) => u.unitCode)).toEqual([round.units.blue.code, round.units.green.code]);
-    const offices = expectStatus(await city.get(`/rounds/${round.id}/board/offices`), 200);
+    const officesReply = await city.get(`/rounds/${round.id}/board/offices`);
+    expect(phases(officesReply)).toEqual(['request', 'scope', 'counts (kept)', 'lights', 'offices', 'answer']);
+    const offices = expectStatus(officesReply, 200);
     expect(offices.countsAsOf).toBe(before.countsAsOf);
     expect(offices.offices).toEqual([expect.objectContaining({ officeCode: round.city.code, lights: before.totals })]);
   });

@@ -41,9 +41,12 @@ describe('the snapshots a large board is drawn from', () => {
   it('when a large scope is read again within its age, then the kept snapshot answers and says when it was loaded', async () => {
     const snapshots = new BoardSnapshots<number>(options);
     const { load } = loader(LARGE);
-    const first = await snapshots.read('r province', load);
+    const waits = jest.fn();
+    const first = await snapshots.read('r province', load, waits);
+    expect(waits).toHaveBeenCalledTimes(1);
     jest.setSystemTime(Date.now() + 1_000);
-    const second = await snapshots.read('r province', load);
+    const second = await snapshots.read('r province', load, waits);
+    expect(waits).toHaveBeenCalledTimes(1);
     expect(load).toHaveBeenCalledTimes(1);
     expect(second).toBe(first);
     expect(second.loadedAt).toBe(new Date('2027-03-01T02:00:00Z').getTime());
@@ -114,8 +117,10 @@ describe('the snapshots a large board is drawn from', () => {
     const first = await snapshots.read('r province', load);
     // Unread, it is dropped at its first refresh; read again while that is pending it stays kept.
     jest.setSystemTime(Date.now() + 6_000);
-    const stale = await snapshots.read('r province', load);
+    const waits = jest.fn();
+    const stale = await snapshots.read('r province', load, waits);
     expect(stale).toBe(first);
+    expect(waits).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(0);
     expect(load).toHaveBeenCalledTimes(2);
     const fresh = await snapshots.read('r province', load);
