@@ -190,14 +190,17 @@ export async function describeUnits(db: Db, board: { round: { id: string }; mome
   if (ids.length === 0) return [];
   const [names, dueSoon] = await Promise.all([
     db.unit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
-    db.task.groupBy({
-      by: ['unitId'],
-      where: { roundId: board.round.id, unitId: { in: ids }, status: { in: ['issued', 'returned'] }, dueAt: { lte: new Date(board.moment.dueSoonBy) } },
-      _count: { _all: true },
-    }),
+    // The status is compared as text so that only the (round, unit) index can serve this: while a round's lists
+    // are first written, the tasks table has no statistics yet, and the planner would otherwise take the
+    // (round, status) index and read every open task of the round (0.33 s at 600,000 tasks, against 2 ms).
+    db.$queryRaw<Array<{ unitId: string; dueSoon: number }>>(Prisma.sql`
+      SELECT unit_id AS "unitId", count(*)::int AS "dueSoon" FROM tasks
+      WHERE round_id = ${board.round.id}::uuid AND unit_id = ANY(${ids}::uuid[])
+        AND status::text IN ('issued', 'returned') AND due_at <= ${new Date(board.moment.dueSoonBy)}::timestamptz
+      GROUP BY unit_id`),
   ]);
   const nameOf = new Map(names.map((n) => [n.id, n.name]));
-  const dueSoonOf = new Map(dueSoon.map((d) => [d.unitId, d._count._all]));
+  const dueSoonOf = new Map(dueSoon.map((d) => [d.unitId, d.dueSoon]));
   return units.map((u) => ({
     unitCode: u.unitCode,
     unitName: nameOf.get(u.unitId) ?? u.unitCode,
