@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -29,7 +30,7 @@ import { atBackgroundPriority, ceilingWorker } from './lib/ceilingWorker';
 import { ROOT, runTs } from './lib/app';
 import { roundPhase, untilBacklogEmpty } from './lib/backlog';
 import { startBenchCluster, type BenchCluster } from './lib/cluster';
-import { serverTiming, summarise, summarisePhases } from './lib/latency';
+import { round1, serverTiming, summarise, summarisePhases } from './lib/latency';
 import { machine } from './lib/machine';
 import { cpuMsPer, ProcSampler, type Sample, type Watched } from './lib/proc';
 import { interleaved, issuedCount, submitAndReview, type Task } from './lib/writes';
@@ -237,6 +238,9 @@ export async function main(argv: string[]): Promise<number> {
     const loadAverageBefore = machine().loadAverage;
     const sampler = new ProcSampler(watched, 250);
     sampler.start();
+    // This process's own event-loop delay while it times the reads: a delay here would be counted in every latency.
+    const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+    ownDelay.enable();
     const t0 = performance.now();
     const { body: launched } = await api.post<{ id: string }>('/api/v1/rounds', {
       title: '全国基准轮次', period: '2026Q4', unitCodes, tasks: templateCodes.map((templateCode) => ({ templateCode })), closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
@@ -285,7 +289,10 @@ export async function main(argv: string[]): Promise<number> {
       if (elapsed > Number(values.timeout) * 1000) throw new Error(`only ${round.counts.issued} of ${total} tasks issued after ${seconds(elapsed)} s`);
       await sleep(1000);
     }
+    ownDelay.disable();
+    const benchEventLoopDelayMs = { p50: round1(ownDelay.percentile(50) / 1e6), p99: round1(ownDelay.percentile(99) / 1e6), max: round1(ownDelay.max / 1e6) };
     log(`every unit workflow started ${issuedSeconds} s after launch`);
+    log(`the benchmark's own event-loop delay meanwhile (resolution 10 ms): p50 ${benchEventLoopDelayMs.p50}, p99 ${benchEventLoopDelayMs.p99}, max ${benchEventLoopDelayMs.max} ms`);
     const phases = (ms: number[], inLists: number) => ({
       reads: ms.length, ...summarise(ms),
       whileListsWritten: { reads: inLists, ...summarise(ms.slice(0, inLists)) },
@@ -349,6 +356,8 @@ export async function main(argv: string[]): Promise<number> {
       roundReadWhileIssuing: roundReads,
       // GET /rounds/{id}/board?limit=50, after every fifth of those reads.
       boardReadWhileIssuing: boardReads,
+      // The event-loop delay of the benchmark process while it timed those reads.
+      benchEventLoopDelayMs,
       // Submissions and acceptances while the round issued (null with --writers 0).
       writesWhileIssuing: writesResult,
       peakRssMiB: map((s) => mib(s.peakKiB)),
