@@ -11,7 +11,6 @@ export function stampArrival(req: Request, _res: Response, next: () => void) {
   next();
 }
 
-
 /**
  * The W3C Server-Timing header of one JSON answer: where its time went, phase by phase, as browsers' network panels
  * show it and the benchmarks read it. The route laps `request` (from arrival: authentication, input checks and any
