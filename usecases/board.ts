@@ -230,14 +230,21 @@ export interface BoardQuery {
  * judged at the read; the counts are the scope's, loaded now or (a large scope) kept for a few seconds.
  */
 export async function getBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, lap: Lap = noLap, now = Date.now()) {
-  const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
-  lap('scope');
-  const counts = await scopeCounts(db, source, ctx, lap);
-  const classified = classify(counts.rows, ctx, (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
-  lap('lights');
+  const { ctx, countsAsOf, classified } = await judgedScope(db, calendars, viewer, roundId, query.officeCode, source, lap, now,
+    (u, light) => (!query.light || light === query.light) && (!query.unitCode || u.unitCode === query.unitCode));
   const units = await describeUnits(db, { round: ctx.round, moment: ctx.moment }, inOrder(classified, query.offset, query.limit));
   lap('units');
-  return { ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, countOf(classified)), units };
+  return { ...pageHead(ctx, now, countsAsOf, query, classified.totals, countOf(classified)), units };
+}
+
+/** What both board answers are drawn from: the round and scope the caller may see, their counts, and each unit judged. */
+async function judgedScope(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, source: BoardSource, lap: Lap, now: number, keep?: (u: UnitCounts, light: Light) => boolean) {
+  const ctx = await boardContext(db, calendars, viewer, roundId, officeCode, now);
+  lap('scope');
+  const counts = await scopeCounts(db, source, ctx, lap);
+  const classified = classify(counts.rows, ctx, keep);
+  lap('lights');
+  return { ctx, countsAsOf: counts.loadedAt, classified };
 }
 
 /** What both board answers begin with: the round, the scope, the instant and rule they were judged by, and the page. */
@@ -316,16 +323,12 @@ export async function rollUpOffices(db: Db, scopePath: string, groups: LightGrou
 
 /** GET /rounds/{id}/board/offices: the board's lights rolled up per office of the caller's subtree, from the same counts. */
 export async function getOfficeBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, query: BoardQuery, source: BoardSource, lap: Lap = noLap, now = Date.now()) {
-  const ctx = await boardContext(db, calendars, viewer, roundId, query.officeCode, now);
-  lap('scope');
-  const counts = await scopeCounts(db, source, ctx, lap);
-  const classified = classify(counts.rows, ctx);
-  lap('lights');
+  const { ctx, countsAsOf, classified } = await judgedScope(db, calendars, viewer, roundId, query.officeCode, source, lap, now);
   const offices = await rollUpOffices(db, ctx.scope.path, lightGroups(classified));
   lap('offices');
   const matching = query.light ? offices.filter((o) => o.light === query.light) : offices;
   return {
-    ...pageHead(ctx, now, counts.loadedAt, query, classified.totals, matching.length),
+    ...pageHead(ctx, now, countsAsOf, query, classified.totals, matching.length),
     offices: matching.slice(query.offset, query.offset + query.limit),
   };
 }
