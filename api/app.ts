@@ -7,12 +7,14 @@ import type { BlobStore } from '../blobs';
 import type { Config } from '../src/config';
 import type { Db } from '../src/db';
 import type { Logger } from '../src/logger';
+import { boardSource } from '../usecases/board';
+import type { UseCaseContext } from '../usecases/context';
 import { authenticate } from './auth';
 import { signInLimits } from './signInLimits';
 import { stampArrival } from './serverTiming';
 import { createRegistry, openApiDocument } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
-import { Routes } from './route';
+import { Routes, type ApiServices } from './route';
 import { boardRoutes } from './routes/board';
 import { calendarRoutes } from './routes/calendar';
 import { catalogueRoutes } from './routes/catalogue';
@@ -63,7 +65,12 @@ export function createApp(deps: AppDeps): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(ctx));
   const routes = new Routes(v1, registry, open);
-  for (const mount of [peopleRoutes, signOnRoutes, directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes]) mount(routes, ctx);
+  // What the routes of this process share: the board counts it keeps, read by the board and warmed by a launch.
+  const services: ApiServices = { boards: boardSource(config, logger.child({ component: 'board-counts' })) };
+  const mounts: Array<(routes: Routes, ctx: UseCaseContext, services: ApiServices) => void> = [
+    peopleRoutes, signOnRoutes, directoryRoutes, catalogueRoutes, roundRoutes, taskRoutes, evaluationRoutes, recordRoutes, webhookRoutes, questionnaireRoutes, programmeRoutes, calendarRoutes, importRoutes, fileRoutes, boardRoutes,
+  ];
+  for (const mount of mounts) mount(routes, ctx, services);
   routes.finish();
   const document = openApiDocument(registry);
 

@@ -6,10 +6,17 @@ import type { PrincipalKind } from '../domain/vocabulary';
 import { mayAct, roleForbidden, type Act } from '../access/roles';
 import type { Principal } from './auth';
 import { badRequest, forbidden, methodNotAllowed, notFound, unsupportedMediaType, type FieldError } from './problem';
+import type { BoardSource } from '../usecases/board';
 import type { Lap } from '../usecases/context';
 import { ServerTiming } from './serverTiming';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
+
+/** What an API process's routes share beyond the use-case context: state kept in this process. */
+export interface ApiServices {
+  /** The board counts kept for large scopes (usecases/boardSnapshots.ts). */
+  boards: BoardSource;
+}
 const Empty = z.object({});
 type Out<T> = T extends ZodType ? z.output<T> : Record<string, never>;
 

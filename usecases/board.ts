@@ -9,7 +9,7 @@ import { levelRank, type EscalationLevel } from '../domain/vocabulary';
 import type { Config } from '../src/config';
 import { Prisma, type Db } from '../src/db';
 import type { RoundSpec } from '../store/roundSpec';
-import { BoardSnapshots, type Snapshot } from './boardSnapshots';
+import { BoardSnapshots, type Snapshot, type SnapshotLog, type WaitReason } from './boardSnapshots';
 import { noLap, type Lap } from './context';
 
 type RoundRow = Awaited<ReturnType<typeof visibleRound>>;
@@ -154,23 +154,41 @@ function lightGroups({ byLight }: Classified): LightGroup[] {
 /** Where the API's boards read a scope's counts: through the snapshots kept for large scopes (usecases/boardSnapshots.ts). */
 export type BoardSource = BoardSnapshots<UnitCounts>;
 
-export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS' | 'DUBAN_BOARD_SNAPSHOT_STALE_SECONDS'>): BoardSource {
+export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS' | 'DUBAN_BOARD_SNAPSHOT_STALE_SECONDS'>, log?: SnapshotLog): BoardSource {
   return new BoardSnapshots<UnitCounts>({
     minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS,
     maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000,
     staleMs: config.DUBAN_BOARD_SNAPSHOT_STALE_SECONDS * 1000,
+    log,
   });
+}
+
+/** A scope as the source keeps it: its key (the round and the office's path) and how its counts are loaded. */
+function boardScope(db: Db, roundId: string, scopePath: string) {
+  return { key: `${roundId} ${scopePath}`, load: () => loadUnitCounts(db, roundId, scopePath) };
 }
 
 /**
  * The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. The lap
- * `counts` says which ("loaded" when this read waited for a load).
+ * `counts` says which: "kept", or "loaded: " and why this read waited (`WaitReason`).
  */
 async function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext, lap: Lap): Promise<Snapshot<UnitCounts>> {
-  let waited = false;
-  const counts = await source.read(`${ctx.round.id} ${ctx.scope.path}`, () => loadUnitCounts(db, ctx.round.id, ctx.scope.path), () => (waited = true));
-  lap('counts', waited ? 'loaded' : 'kept');
+  let waited: WaitReason | undefined;
+  const { key, load } = boardScope(db, ctx.round.id, ctx.scope.path);
+  const counts = await source.read(key, load, (reason) => (waited = reason));
+  lap('counts', waited ? `loaded: ${waited}` : 'kept');
   return counts;
+}
+
+/**
+ * Loads the counts of a round's board for the office that launched it, behind the launch: its staff open that board
+ * next, and a national round's first read would otherwise wait for 20,000 units' counts while the round issues.
+ * The scope is the launcher's own subtree, as `visibleRound` lets it see the round; a small scope is not kept.
+ */
+export async function warmBoard(db: Db, source: BoardSource, viewer: Viewer, roundId: string): Promise<void> {
+  const round = await visibleRound(db, viewer, roundId);
+  const { key, load } = boardScope(db, round.id, viewer.office!.path);
+  await source.warm(key, load);
 }
 
 /**

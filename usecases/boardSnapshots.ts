@@ -9,7 +9,10 @@
  * counts are younger than `staleMs`: it is answered from them (its answer says when they were read) and the refresh
  * runs behind it. On a machine busy issuing a national round a load can take longer than the age itself; readers
  * would otherwise queue behind it. Only the first read of a scope, or one after it went unread or its refresh
- * failed, waits for a load.
+ * failed, waits for a load; `onWait` is told which (`WaitReason`), and the board's answer says it in its
+ * Server-Timing. A slow load spaces the refreshes out (`loadShare`), but never so far that a watched scope's counts
+ * pass the stale bound between two of them. A scope can be loaded before anyone reads it (`warm`): the board of a
+ * round just launched, for the office that launched it, whose staff open it next.
  *
  * Only scopes of at least `minUnits` units are kept; any smaller board is loaded at each read, so what a town or
  * a test sees is never older than the read. What is kept is per scope (a round and an office's subtree, as the
@@ -26,7 +29,27 @@ export interface BoardSnapshotOptions {
   watchMs?: number;
   /** Loads may take at most about this share of the time (a slow load is refreshed less often). */
   loadShare?: number;
+  /** Where a dropped scope, and why, is logged: a failed refresh as a warning, the rest at debug level. */
+  log?: SnapshotLog;
 }
+
+/** The part of a pino logger the snapshots write to. */
+export interface SnapshotLog {
+  warn(details: object, message: string): void;
+  debug(details: object, message: string): void;
+}
+
+/** Why a kept scope was dropped, and so why the next read of it waits for a load. */
+export type DropReason = 'unwatched' | 'refresh failed' | 'small' | 'not kept';
+
+/**
+ * Why a read waited for a load: the scope was never kept here (`first`), its kept counts were older than the stale
+ * bound (`expired`), or it had been dropped (a `DropReason`).
+ */
+export type WaitReason = 'first' | 'expired' | DropReason;
+
+/** How many dropped scopes' reasons are remembered, oldest forgotten first. */
+const REMEMBERED_DROPS = 1_000;
 
 export interface Snapshot<T> {
   rows: T[];
@@ -42,10 +65,16 @@ interface Entry<T> {
   loadMs: number;
   lastRead: number;
   timer?: NodeJS.Timeout;
+  /** When its next refresh is due (epoch ms). */
+  dueAt?: number;
+  /** Why the reads that found it without a snapshot waited. */
+  reason: WaitReason;
 }
 
 export class BoardSnapshots<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  /** Scopes dropped lately, with why: what a read that finds one of them gone says it waited for. */
+  private readonly dropped = new Map<string, DropReason>();
   private readonly watchMs: number;
   private readonly loadShare: number;
   private readonly staleMs: number;
@@ -60,24 +89,38 @@ export class BoardSnapshots<T> {
    * The scope's rows: a kept snapshot while it is young enough; one older than its age but within the stale bound,
    * refreshed behind the answer; otherwise loaded now (one load at a time per scope), and then `onWait` is called.
    */
-  async read(key: string, load: () => Promise<T[]>, onWait?: () => void): Promise<Snapshot<T>> {
+  async read(key: string, load: () => Promise<T[]>, onWait?: (reason: WaitReason) => void): Promise<Snapshot<T>> {
     const now = Date.now();
-    const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now };
+    const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now, reason: this.dropped.get(key) ?? 'first' };
     entry.load = load;
     entry.lastRead = now;
     const kept = entry.snapshot;
     if (kept && now - kept.loadedAt <= this.options.maxAgeMs) return kept;
     if (kept && now - kept.loadedAt <= this.staleMs) {
-      this.refresh(key, entry).catch(() => this.drop(key, entry));
+      // Refreshed here only if its timer is late (a busy event loop): otherwise the timer's spacing holds.
+      if (now >= (entry.dueAt ?? 0)) this.refresh(key, entry).catch((err: unknown) => this.drop(key, entry, 'refresh failed', err));
       return kept;
     }
     this.entries.set(key, entry);
-    onWait?.();
+    this.dropped.delete(key);
+    onWait?.(kept ? 'expired' : entry.reason);
     try {
       return await this.refresh(key, entry);
     } finally {
+      // The reader that waited is told why the load failed; the scope is simply not kept.
       if (!entry.snapshot) this.drop(key, entry);
     }
+  }
+
+  /**
+   * Loads a scope before anyone reads it, behind the caller, and keeps it as if just read: refreshed while it is
+   * watched, dropped if no one reads it within the watch period. A failed load is logged and leaves nothing kept.
+   */
+  warm(key: string, load: () => Promise<T[]>): Promise<void> {
+    return this.read(key, load).then(
+      () => undefined,
+      (err: unknown) => this.options.log?.warn({ scope: key, err }, 'board counts could not be loaded ahead of their first read'),
+    );
   }
 
   /** Scopes kept now (for tests and diagnostics). */
@@ -88,6 +131,7 @@ export class BoardSnapshots<T> {
   /** Drops every snapshot and stops refreshing. */
   close() {
     for (const [key, entry] of this.entries) this.drop(key, entry);
+    this.dropped.clear();
   }
 
   private refresh(key: string, entry: Entry<T>): Promise<Snapshot<T>> {
@@ -107,25 +151,35 @@ export class BoardSnapshots<T> {
 
   /** Keeps a large scope's snapshot and schedules its next refresh; a small one is not kept. */
   private keep(key: string, entry: Entry<T>, snapshot: Snapshot<T>) {
-    if (this.options.maxAgeMs <= 0 || snapshot.rows.length < this.options.minUnits || this.entries.get(key) !== entry) {
-      this.drop(key, entry);
+    if (this.entries.get(key) !== entry) return;
+    if (this.options.maxAgeMs <= 0 || snapshot.rows.length < this.options.minUnits) {
+      this.drop(key, entry, this.options.maxAgeMs <= 0 ? 'not kept' : 'small');
       return;
     }
     entry.snapshot = snapshot;
     clearTimeout(entry.timer);
-    // Refreshed halfway through its life, so readers find it young enough; never more often than keeps loads
-    // within their share of the time.
-    const every = Math.max(this.options.maxAgeMs / 2, entry.loadMs / this.loadShare);
+    // Refreshed halfway through its life, so readers find it young enough; no more often than keeps loads within
+    // their share of the time, and no less often than keeps a watched scope within the stale bound.
+    const every = Math.min(Math.max(this.options.maxAgeMs / 2, entry.loadMs / this.loadShare), this.staleMs / 2);
+    entry.dueAt = Date.now() + every;
     entry.timer = setTimeout(() => {
-      if (Date.now() - entry.lastRead > this.watchMs) this.drop(key, entry);
-      else this.refresh(key, entry).catch(() => this.drop(key, entry));
+      if (Date.now() - entry.lastRead > this.watchMs) this.drop(key, entry, 'unwatched');
+      else this.refresh(key, entry).catch((err: unknown) => this.drop(key, entry, 'refresh failed', err));
     }, every);
     entry.timer.unref();
   }
 
-  private drop(key: string, entry: Entry<T>) {
+  /** Forgets a scope's snapshot; with a reason, remembers why, so the next read can say what it waited for. */
+  private drop(key: string, entry: Entry<T>, reason?: DropReason, err?: unknown) {
     clearTimeout(entry.timer);
     entry.snapshot = undefined;
-    if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (this.entries.get(key) !== entry) return;
+    this.entries.delete(key);
+    if (!reason) return;
+    this.dropped.delete(key);
+    this.dropped.set(key, reason);
+    if (this.dropped.size > REMEMBERED_DROPS) this.dropped.delete(this.dropped.keys().next().value!);
+    if (reason === 'refresh failed') this.options.log?.warn({ scope: key, err }, 'kept board counts dropped: their refresh failed; the next read loads them');
+    else if (reason !== 'small') this.options.log?.debug({ scope: key, reason }, 'kept board counts dropped');
   }
 }

@@ -3,16 +3,15 @@ import { BoardQuery, BoardView, OfficeBoardView, RoundProgressView } from '../..
 import { Code, IdParams, Page, z } from '../../domain/schemas/common';
 import { DOCX_TYPE } from '../../documents/docx';
 import { liveCalendars } from '../../store/calendars';
-import { boardSource, getBoard, getOfficeBoard } from '../../usecases/board';
+import { getBoard, getOfficeBoard } from '../../usecases/board';
 import { roundProgress } from '../../usecases/roundProgress';
 import type { UseCaseContext } from '../../usecases/context';
 import { bulletin, notice } from '../../usecases/documents';
 import { unitSubmissions } from '../../usecases/unitSubmissions';
-import type { Routes } from '../route';
+import type { ApiServices, Routes } from '../route';
 
-export function boardRoutes(routes: Routes, ctx: UseCaseContext) {
+export function boardRoutes(routes: Routes, ctx: UseCaseContext, { boards: source }: ApiServices) {
   const calendars = liveCalendars(ctx.db, readCalendarFile(ctx.config.DUBAN_CALENDAR_FILE));
-  const source = boardSource(ctx.config);
   routes
     .add({
       method: 'get', path: '/rounds/{id}/board', summary: 'The supervision board: every unit of your subtree in the round with its light, worst first', tags: ['Board'], roles: ['office'],

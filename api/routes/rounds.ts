@@ -5,15 +5,18 @@ import { TaskView } from '../../domain/schemas/tasks';
 import type { UseCaseContext } from '../../usecases/context';
 import { addUnitTask } from '../../usecases/tailoring';
 import { cancelRound, closeRound, getRound, launchRound, listEscalations, listRoundTasks, listRounds } from '../../usecases/rounds';
-import type { Routes } from '../route';
+import type { ApiServices, Routes } from '../route';
+import { warmBoard } from '../../usecases/board';
 
-export function roundRoutes(routes: Routes, ctx: UseCaseContext) {
+export function roundRoutes(routes: Routes, ctx: UseCaseContext, { boards }: ApiServices) {
   routes
     .add({
       method: 'post', path: '/rounds', summary: 'Launch a supervision round; send Idempotency-Key to retry safely', tags: ['Rounds'], roles: ['office'], act: 'supervisor', body: LaunchRoundBody, status: 202,
       response: z.object({ id: z.string(), status: z.literal('open') }), errors: [409],
-      handler: async ({ body, principal, idempotencyKey, res }) => {
+      handler: async ({ body, principal, idempotencyKey, req, res }) => {
         const launched = await launchRound(ctx, principal, body, idempotencyKey);
+        // The launching office opens the round's board next: its counts are loaded behind this answer.
+        if (launched.created) warmBoard(ctx.db, boards, principal, launched.id).catch((err: unknown) => req.log.warn({ err, roundId: launched.id }, 'the new round\'s board could not be warmed'));
         res.location(`/api/v1/rounds/${launched.id}`);
         return { id: launched.id, status: launched.status };
       },

@@ -4,6 +4,7 @@ import { root } from './support/fixtures';
 import { api, expectProblem, expectStatus, type Api } from './support/http';
 import { stopService, type Spawned } from './support/processes';
 import { stack, startService, untilReady } from './support/stack';
+import { launchRound, waitForRound } from './support/rounds';
 import { myTask, submitTask } from './support/tasks';
 
 /**
@@ -44,7 +45,7 @@ describe('a large board drawn from kept counts', () => {
     const before = expectStatus(cold, 200);
     expect(before.totals).toEqual({ red: 1, yellow: 1, blue: 1, green: 1 });
     // Where the answer's time went: this first read waited for the load.
-    expect(phases(cold)).toEqual(['request', 'scope', 'counts (loaded)', 'lights', 'units', 'answer']);
+    expect(phases(cold)).toEqual(['request', 'scope', 'counts (loaded: first)', 'lights', 'units', 'answer']);
 
     // The red unit submits its overdue task: counted now, it is no longer red.
     const red = round.units.red;
@@ -74,10 +75,14 @@ describe('a large board drawn from kept counts', () => {
 
   it('when another office reads through the same process, then it never sees the kept scope\'s units, and its own small board is counted at the read', async () => {
     const sibling = via(round.sibling.api);
-    const own = expectStatus(await sibling.get(`/rounds/${round.id}/board`), 200);
+    const ownReply = await sibling.get(`/rounds/${round.id}/board`);
+    expect(phases(ownReply)).toContain('counts (loaded: first)');
+    const own = expectStatus(ownReply, 200);
     expect(own.units.map((u: { unitCode: string }) => u.unitCode)).toEqual([round.foreign.code]);
     expect(Date.parse(own.countsAsOf)).toBeGreaterThanOrEqual(Date.parse(own.asOf));
     expect(JSON.stringify(own)).not.toContain(round.units.red.code);
+    // Read again, it is loaded again: one unit is below the size from which counts are kept.
+    expect(phases(await sibling.get(`/rounds/${round.id}/board`))).toContain('counts (loaded: small)');
     expectProblem(await sibling.get(`/rounds/${round.id}/board?officeCode=${round.city.code}`), 404);
     expectProblem(await sibling.get(`/rounds/${round.id}/board/offices?officeCode=${round.city.code}`), 404);
   });
@@ -90,5 +95,25 @@ describe('a large board drawn from kept counts', () => {
     expect(board.totals.red).toBe(1);
     expect(lights(board)[round.units.red.code]).not.toBe('red');
     expect(lights(board)[round.foreign.code]).toBe('red');
+  });
+
+  it('when an office launches a round through the API, then its board\'s counts are loaded behind the launch and its first read waits for nothing; another office\'s first read still loads its own', async () => {
+    const city = via(round.city.api);
+    const roundId = await launchRound(city, Object.values(round.units).map((u) => u.code), [round.templates.later]);
+    const issued = await waitForRound(city, roundId, (r) => r.counts.issued === 4, 'every task issued');
+    const issuedSeenAt = Date.now();
+    expect(issued.counts.issued).toBe(4);
+
+    const firstReply = await city.get(`/rounds/${roundId}/board`);
+    expect(phases(firstReply)).toEqual(['request', 'scope', 'counts (kept)', 'lights', 'units', 'answer']);
+    const first = expectStatus(firstReply, 200);
+    // Kept from a load that began before this read was asked: the one behind the launch.
+    expect(Date.parse(first.countsAsOf)).toBeLessThan(issuedSeenAt);
+    expect(first.count).toBe(4);
+
+    // The province's scope of the same round was not warmed: its first read loads it, and sees only what it may.
+    const provinceReply = await via(root()).get(`/rounds/${roundId}/board`);
+    expect(phases(provinceReply)).toContain('counts (loaded: first)');
+    expect(expectStatus(provinceReply, 200).count).toBe(4);
   });
 });

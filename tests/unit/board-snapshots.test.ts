@@ -29,13 +29,15 @@ describe('the snapshots a large board is drawn from', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2027-03-01T02:00:00Z') }));
   afterEach(() => jest.useRealTimers());
 
-  it('when a small scope is read twice, then it is loaded at each read and nothing is kept', async () => {
+  it('when a small scope is read twice, then it is loaded at each read, nothing is kept, and the second read says the scope is small', async () => {
     const snapshots = new BoardSnapshots<number>(options);
     const { load } = loader(LARGE - 1);
-    await snapshots.read('r town', load);
-    await snapshots.read('r town', load);
+    const waits = jest.fn();
+    await snapshots.read('r town', load, waits);
+    await snapshots.read('r town', load, waits);
     expect(load).toHaveBeenCalledTimes(2);
     expect(snapshots.size).toBe(0);
+    expect(waits.mock.calls).toEqual([['first'], ['small']]);
   });
 
   it('when a large scope is read again within its age, then the kept snapshot answers and says when it was loaded', async () => {
@@ -43,7 +45,7 @@ describe('the snapshots a large board is drawn from', () => {
     const { load } = loader(LARGE);
     const waits = jest.fn();
     const first = await snapshots.read('r province', load, waits);
-    expect(waits).toHaveBeenCalledTimes(1);
+    expect(waits).toHaveBeenCalledWith('first');
     jest.setSystemTime(Date.now() + 1_000);
     const second = await snapshots.read('r province', load, waits);
     expect(waits).toHaveBeenCalledTimes(1);
@@ -102,7 +104,9 @@ describe('the snapshots a large board is drawn from', () => {
     await snapshots.read('r province', load);
     await jest.advanceTimersByTimeAsync(30_001);
     let answered: { rows: number[]; loadedAt: number } | undefined;
-    const reading = snapshots.read('r province', load).then((s) => (answered = s));
+    const waits = jest.fn();
+    const reading = snapshots.read('r province', load, waits).then((s) => (answered = s));
+    expect(waits).toHaveBeenCalledWith('expired');
     await jest.advanceTimersByTimeAsync(0);
     expect(answered).toBeUndefined();
     hanging.release();
@@ -129,15 +133,22 @@ describe('the snapshots a large board is drawn from', () => {
     snapshots.close();
   });
 
-  it('when no one reads a kept scope for the watch period, then it is dropped instead of refreshed', async () => {
+  it.each([
+    ['read', (s: BoardSnapshots<number>, load: () => Promise<number[]>) => s.read('r province', load)],
+    ['warmed before anyone read it', (s: BoardSnapshots<number>, load: () => Promise<number[]>) => s.warm('r province', load)],
+  ])('when no one reads a kept scope (%s) for the watch period, then it is dropped instead of refreshed, and its next read says so', async (_, first) => {
     const snapshots = new BoardSnapshots<number>(options);
     const { load } = loader(LARGE);
-    await snapshots.read('r province', load);
+    await first(snapshots, load);
     await jest.advanceTimersByTimeAsync(options.watchMs + 5_000);
     expect(snapshots.size).toBe(0);
     const refreshes = load.mock.calls.length;
     await jest.advanceTimersByTimeAsync(options.watchMs);
     expect(load).toHaveBeenCalledTimes(refreshes);
+    const waits = jest.fn();
+    await snapshots.read('r province', load, waits);
+    expect(waits).toHaveBeenCalledWith('unwatched');
+    snapshots.close();
   });
 
   it('when a load is slow, then the scope is refreshed no more often than keeps loads to a tenth of the time', async () => {
@@ -156,8 +167,9 @@ describe('the snapshots a large board is drawn from', () => {
     snapshots.close();
   });
 
-  it('when a background refresh fails, then the snapshot is dropped and the next read loads again', async () => {
-    const snapshots = new BoardSnapshots<number>(options);
+  it('when a background refresh fails, then the snapshot is dropped with a warning and the next read loads again, saying why', async () => {
+    const log = { warn: jest.fn(), debug: jest.fn() };
+    const snapshots = new BoardSnapshots<number>({ ...options, log });
     let fail = false;
     let loads = 0;
     const load = async () => {
@@ -169,7 +181,10 @@ describe('the snapshots a large board is drawn from', () => {
     fail = true;
     await jest.advanceTimersByTimeAsync(2_500);
     expect(snapshots.size).toBe(0);
-    await expect(snapshots.read('r province', load)).rejects.toThrow('database unavailable');
+    expect(log.warn).toHaveBeenCalledWith({ scope: 'r province', err: new Error('database unavailable') }, expect.stringContaining('refresh failed'));
+    const waits = jest.fn();
+    await expect(snapshots.read('r province', load, waits)).rejects.toThrow('database unavailable');
+    expect(waits).toHaveBeenCalledWith('refresh failed');
     expect(snapshots.size).toBe(0);
     fail = false;
     await snapshots.read('r province', load);
@@ -190,9 +205,69 @@ describe('the snapshots a large board is drawn from', () => {
   it('when the age is 0, then even a large scope is loaded at each read', async () => {
     const snapshots = new BoardSnapshots<number>({ ...options, maxAgeMs: 0 });
     const { load } = loader(LARGE * 100);
-    await snapshots.read('r province', load);
-    await snapshots.read('r province', load);
+    const waits = jest.fn();
+    await snapshots.read('r province', load, waits);
+    await snapshots.read('r province', load, waits);
     expect(load).toHaveBeenCalledTimes(2);
     expect(snapshots.size).toBe(0);
+    expect(waits.mock.calls).toEqual([['first'], ['not kept']]);
+  });
+
+  it('when loads are so slow that their share of the time would space refreshes past the stale bound, then a watched scope is refreshed within it and no reader waits', async () => {
+    const snapshots = new BoardSnapshots<number>({ ...options, staleMs: 30_000 });
+    let loads = 0;
+    // Each load takes 4 s: a tenth of the time would refresh every 40 s, past the 30 s bound.
+    const slow = async () => {
+      loads++;
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      return [loads, loads, loads, loads, loads];
+    };
+    const first = snapshots.read('r province', slow);
+    await jest.advanceTimersByTimeAsync(4_000);
+    await first;
+    const waits = jest.fn();
+    for (let second = 0; second < 120; second++) {
+      const reading = snapshots.read('r province', slow, waits);
+      await jest.advanceTimersByTimeAsync(0);
+      const snapshot = await reading;
+      expect(Date.now() - snapshot.loadedAt).toBeLessThanOrEqual(30_000);
+      await jest.advanceTimersByTimeAsync(1_000);
+    }
+    expect(waits).not.toHaveBeenCalled();
+    // Refreshed every 15 s (half the stale bound), 4 s each, over the 124 s.
+    expect(loads).toBe(1 + Math.floor((124_000 - 4_000) / 19_000));
+    snapshots.close();
+  });
+
+  it('when a scope is warmed before anyone reads it, then its first read is answered from the warmed counts without waiting', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE);
+    await snapshots.warm('r province', load);
+    expect(snapshots.size).toBe(1);
+    jest.setSystemTime(Date.now() + 1_000);
+    const waits = jest.fn();
+    const first = await snapshots.read('r province', load, waits);
+    expect(waits).not.toHaveBeenCalled();
+    expect(first.loadedAt).toBe(new Date('2027-03-01T02:00:00Z').getTime());
+    expect(load).toHaveBeenCalledTimes(1);
+    snapshots.close();
+  });
+
+  it('when a warm load fails, then it is logged, nothing is kept and nothing is thrown to the caller', async () => {
+    const log = { warn: jest.fn(), debug: jest.fn() };
+    const snapshots = new BoardSnapshots<number>({ ...options, log });
+    await expect(snapshots.warm('r province', async () => Promise.reject(new Error('database unavailable')))).resolves.toBeUndefined();
+    expect(snapshots.size).toBe(0);
+    expect(log.warn).toHaveBeenCalledWith({ scope: 'r province', err: new Error('database unavailable') }, expect.any(String));
+  });
+
+  it('when a warmed scope is small, then it is not kept and its first read says so', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    const { load } = loader(LARGE - 1);
+    await snapshots.warm('r town', load);
+    expect(snapshots.size).toBe(0);
+    const waits = jest.fn();
+    await snapshots.read('r town', load, waits);
+    expect(waits).toHaveBeenCalledWith('small');
   });
 });
