@@ -245,6 +245,9 @@ export async function main(argv: string[]): Promise<number> {
     const { body: launched } = await api.post<{ id: string }>('/api/v1/rounds', {
       title: '全国基准轮次', period: '2026Q4', unitCodes, tasks: templateCodes.map((templateCode) => ({ templateCode })), closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
     });
+    // The launch's own answer: the round and a membership row per unit recorded, its workflow started.
+    const launchRequestSeconds = seconds(performance.now() - t0);
+    log(`launch answered in ${launchRequestSeconds} s`);
     let issuedSeconds = 0;
     let tasksIssuedSeconds = 0;
     const timeline: Array<[number, number]> = [];
@@ -342,6 +345,7 @@ export async function main(argv: string[]): Promise<number> {
       units, tasks, totalTasks: total, workers,
       machine: { ...machine(), loadAverageBefore },
       stack: cluster.shape,
+      launchRequestSeconds,
       // Every task row written: what each unit sees in its list.
       tasksIssuedSeconds,
       // Every unit workflow started (the round's fan-out done): units/s is counted over this.

@@ -140,7 +140,9 @@ export async function launchRound(
         launchedAt, closesAt: new Date(body.closesAt), unitCount: unitIds.length, createdByTokenId: launcher.tokenId, launchedBy: launcher.actor ?? (programmeId ? 'schedule' : null), catalogueVersionId,
       },
     }),
-    db.roundUnit.createMany({ data: unitIds.map((unitId) => ({ roundId: id, unitId })) }),
+    // One statement for every membership: Prisma's createMany compiles each row and splits 20,000 into chunks that
+    // it sends at once on the transaction's one connection (which pg 9 will refuse).
+    db.$executeRaw`INSERT INTO round_units (round_id, unit_id) SELECT ${id}::uuid, unnest(${unitIds}::uuid[])`,
     db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
   ], LAUNCH_TRANSACTION);
   // The board joins the round's memberships with their units' offices. An office tree of fewer than 50 offices never
