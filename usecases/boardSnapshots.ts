@@ -43,10 +43,11 @@ export interface SnapshotLog {
 export type DropReason = 'unwatched' | 'refresh failed' | 'small' | 'not kept';
 
 /**
- * Why a read waited for a load: the scope was never kept here (`first`), its kept counts were older than the stale
- * bound (`expired`), or it had been dropped (a `DropReason`).
+ * Why a read waited for a load: the scope was never kept here (`first`), it was being loaded ahead of its first read
+ * (`warming`: the read waited only for the rest of that load), its kept counts were older than the stale bound
+ * (`expired`), or it had been dropped (a `DropReason`).
  */
-export type WaitReason = 'first' | 'expired' | DropReason;
+export type WaitReason = 'first' | 'warming' | 'expired' | DropReason;
 
 /** How many dropped scopes' reasons are remembered, oldest forgotten first. */
 const REMEMBERED_DROPS = 1_000;
@@ -89,9 +90,26 @@ export class BoardSnapshots<T> {
    * The scope's rows: a kept snapshot while it is young enough; one older than its age but within the stale bound,
    * refreshed behind the answer; otherwise loaded now (one load at a time per scope), and then `onWait` is called.
    */
-  async read(key: string, load: () => Promise<T[]>, onWait?: (reason: WaitReason) => void): Promise<Snapshot<T>> {
+  read(key: string, load: () => Promise<T[]>, onWait?: (reason: WaitReason) => void): Promise<Snapshot<T>> {
+    return this.readAs(key, load, onWait);
+  }
+
+  /**
+   * Loads a scope before anyone reads it, behind the caller, and keeps it as if just read: refreshed while it is
+   * watched, dropped if no one reads it within the watch period. A read that comes while it loads waits for that
+   * load (`warming`). A failed load is logged and leaves nothing kept.
+   */
+  warm(key: string, load: () => Promise<T[]>): Promise<void> {
+    return this.readAs(key, load, undefined, 'warming').then(
+      () => undefined,
+      (err: unknown) => this.options.log?.warn({ scope: key, err }, 'board counts could not be loaded ahead of their first read'),
+    );
+  }
+
+  /** `read`; a scope not kept yet is loaded with `reason` told to the reads that wait for that load. */
+  private async readAs(key: string, load: () => Promise<T[]>, onWait?: (reason: WaitReason) => void, reason?: WaitReason): Promise<Snapshot<T>> {
     const now = Date.now();
-    const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now, reason: this.dropped.get(key) ?? 'first' };
+    const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now, reason: reason ?? this.dropped.get(key) ?? 'first' };
     entry.load = load;
     entry.lastRead = now;
     const kept = entry.snapshot;
@@ -110,17 +128,6 @@ export class BoardSnapshots<T> {
       // The reader that waited is told why the load failed; the scope is simply not kept.
       if (!entry.snapshot) this.drop(key, entry);
     }
-  }
-
-  /**
-   * Loads a scope before anyone reads it, behind the caller, and keeps it as if just read: refreshed while it is
-   * watched, dropped if no one reads it within the watch period. A failed load is logged and leaves nothing kept.
-   */
-  warm(key: string, load: () => Promise<T[]>): Promise<void> {
-    return this.read(key, load).then(
-      () => undefined,
-      (err: unknown) => this.options.log?.warn({ scope: key, err }, 'board counts could not be loaded ahead of their first read'),
-    );
   }
 
   /** Scopes kept now (for tests and diagnostics). */

@@ -253,6 +253,26 @@ describe('the snapshots a large board is drawn from', () => {
     snapshots.close();
   });
 
+  it('when a scope is read while it is being warmed, then the read waits for that same load and says so', async () => {
+    const snapshots = new BoardSnapshots<number>(options);
+    let release: (() => void) | undefined;
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise<void>((resolve) => (release = resolve));
+      return [1, 2, 3, 4, 5];
+    };
+    const warming = snapshots.warm('r province', load);
+    const waits = jest.fn();
+    const reading = snapshots.read('r province', load, waits);
+    expect(waits).toHaveBeenCalledWith('warming');
+    release!();
+    await warming;
+    expect((await reading).rows).toEqual([1, 2, 3, 4, 5]);
+    expect(loads).toBe(1);
+    snapshots.close();
+  });
+
   it('when a warm load fails, then it is logged, nothing is kept and nothing is thrown to the caller', async () => {
     const log = { warn: jest.fn(), debug: jest.fn() };
     const snapshots = new BoardSnapshots<number>({ ...options, log });
