@@ -107,6 +107,18 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   }
 }
 
+/** A server parameter as the running cluster on `port` has it (`SHOW`). */
+async function serverSetting(port: number, name: string): Promise<string> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<Record<string, string>>(`SHOW ${client.escapeIdentifier(name)}`);
+    return Object.values(rows[0])[0];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /**
  * `settings` are server parameters for this start (e.g. max_connections), given on the command line; `nice`, the CPU
  * priority of a postmaster started here and of its backends; `database`, the one the URL names, created if missing
@@ -133,14 +145,16 @@ export async function startPostgres(opts: {
   await prepareDirForPostgres(dataDir, log);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binDir, dataDir, log);
 
+  const synchronousCommit = opts.durable === false ? 'off' : 'on';
   let port = await runningPort(binDir, dataDir);
+  const reused = port !== null;
   if (port) {
     log(`reusing PostgreSQL already running on ${dataDir} (port ${port})`);
   } else {
     port = opts.port ? await preferredPort(opts.port) : await freePort();
     const logFile = path.join(dataDir, 'server.log');
     try {
-      const all = { synchronous_commit: opts.durable === false ? 'off' : 'on', ...opts.settings };
+      const all = { synchronous_commit: synchronousCommit, ...opts.settings };
       const settings = Object.entries(all).map(([k, v]) => ` -c ${k}=${v}`).join('');
       await runPg(binDir, 'pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}${settings}`], opts.nice);
     } catch (e) {
@@ -150,6 +164,11 @@ export async function startPostgres(opts: {
     log(`PostgreSQL started on 127.0.0.1:${port} (${dataDir}${opts.nice ? `, nice ${opts.nice}` : ''})`);
   }
   await ensureDatabase(port, database);
+  // A postmaster keeps the settings it was started with: an earlier run may have started this one without durable commits.
+  const running = reused ? await serverSetting(port, 'synchronous_commit') : synchronousCommit;
+  if (synchronousCommit === 'on' && running !== 'on') {
+    log(`warning: that PostgreSQL runs with synchronous_commit = ${running}, so a crash of it can lose commits it acknowledged; stop it (pg_ctl stop -D ${dataDir}) and start again to make every commit durable`);
+  }
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
     async stop() {
