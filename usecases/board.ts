@@ -183,10 +183,13 @@ async function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext, lap: 
 /**
  * Loads the counts of a round's board for the office that launched it, behind the launch: its staff open that board
  * next, and a national round's first read would otherwise wait for 20,000 units' counts while the round issues.
- * The scope is the launcher's own subtree, as `visibleRound` lets it see the round; a small scope is not kept.
+ * The scope is the launcher's own subtree, as `visibleRound` lets it see the round; a round smaller than the kept
+ * scopes is left to be counted at each read.
  */
 export async function warmBoard(db: Db, source: BoardSource, viewer: Viewer, roundId: string): Promise<void> {
   const round = await visibleRound(db, viewer, roundId);
+  // Every unit of the round is in the launcher's subtree: a round too small to be kept is not loaded ahead.
+  if (!source.keeps(round.unitCount)) return;
   const { key, load } = boardScope(db, round.id, viewer.office!.path);
   await source.warm(key, load);
 }

@@ -130,6 +130,11 @@ export class BoardSnapshots<T> {
     }
   }
 
+  /** Whether a scope of `units` units would be kept: smaller ones are loaded at each read. */
+  keeps(units: number): boolean {
+    return this.options.maxAgeMs > 0 && units >= this.options.minUnits;
+  }
+
   /** Scopes kept now (for tests and diagnostics). */
   get size() {
     return this.entries.size;

@@ -116,4 +116,12 @@ describe('a large board drawn from kept counts', () => {
     expect(phases(provinceReply)).toContain('counts (loaded: first)');
     expect(expectStatus(provinceReply, 200).count).toBe(4);
   });
+
+  it('when an office launches a round smaller than the kept scopes, then nothing is loaded ahead: its first read is its first load', async () => {
+    const sibling = via(round.sibling.api);
+    const roundId = await launchRound(sibling, [round.foreign.code], [round.templates.later]);
+    await waitForRound(sibling, roundId, (r) => r.counts.issued === 1, 'its task issued');
+    // Loaded ahead and found small, it would say `loaded: small`.
+    expect(phases(await sibling.get(`/rounds/${roundId}/board`))).toContain('counts (loaded: first)');
+  });
 });

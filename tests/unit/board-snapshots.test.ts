@@ -273,6 +273,12 @@ describe('the snapshots a large board is drawn from', () => {
     snapshots.close();
   });
 
+  it('when asked whether a scope of some size would be kept, then it answers as a read would keep it', () => {
+    expect(new BoardSnapshots<number>(options).keeps(LARGE)).toBe(true);
+    expect(new BoardSnapshots<number>(options).keeps(LARGE - 1)).toBe(false);
+    expect(new BoardSnapshots<number>({ ...options, maxAgeMs: 0 }).keeps(LARGE * 100)).toBe(false);
+  });
+
   it('when a warm load fails, then it is logged, nothing is kept and nothing is thrown to the caller', async () => {
     const log = { warn: jest.fn(), debug: jest.fn() };
     const snapshots = new BoardSnapshots<number>({ ...options, log });
