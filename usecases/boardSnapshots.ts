@@ -164,7 +164,7 @@ export class BoardSnapshots<T> {
   /** Keeps a large scope's snapshot and schedules its next refresh; a small one is not kept. */
   private keep(key: string, entry: Entry<T>, snapshot: Snapshot<T>) {
     if (this.entries.get(key) !== entry) return;
-    if (this.options.maxAgeMs <= 0 || snapshot.rows.length < this.options.minUnits) {
+    if (!this.keeps(snapshot.rows.length)) {
       this.drop(key, entry, this.options.maxAgeMs <= 0 ? 'not kept' : 'small');
       return;
     }
