@@ -183,14 +183,12 @@ async function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext, lap: 
 /**
  * Loads the counts of a round's board for the office that launched it, behind the launch: its staff open that board
  * next, and a national round's first read would otherwise wait for 20,000 units' counts while the round issues.
- * The scope is the launcher's own subtree, as `visibleRound` lets it see the round; a round smaller than the kept
- * scopes is left to be counted at each read.
+ * The scope is the launcher's own subtree, which holds every unit of the round it launched; a round smaller than the
+ * kept scopes is left to be counted at each read.
  */
-export async function warmBoard(db: Db, source: BoardSource, viewer: Viewer, roundId: string): Promise<void> {
-  const round = await visibleRound(db, viewer, roundId);
-  // Every unit of the round is in the launcher's subtree: a round too small to be kept is not loaded ahead.
+export async function warmBoard(db: Db, source: BoardSource, launcher: Viewer, round: { id: string; unitCount: number }): Promise<void> {
   if (!source.keeps(round.unitCount)) return;
-  const { key, load } = boardScope(db, round.id, viewer.office!.path);
+  const { key, load } = boardScope(db, round.id, launcher.office!.path);
   await source.warm(key, load);
 }
 

@@ -127,10 +127,10 @@ export async function launchRound(
   body: LaunchRoundBody,
   id: string,
   programmeId?: string,
-): Promise<{ id: string; status: string; created: boolean }> {
+): Promise<{ id: string; status: string; created: boolean; unitCount: number }> {
   const { db, client } = deps;
   const existing = await db.round.findUnique({ where: { id } });
-  if (existing) return { id, status: existing.status, created: false };
+  if (existing) return { id, status: existing.status, created: false, unitCount: existing.unitCount };
   const launchedAt = new Date();
   const { spec, catalogueVersionId, unitIds, windows } = await resolveLaunch(db, launcher, body, launchedAt, deps.settings);
   await db.$transaction([
@@ -160,5 +160,5 @@ export async function launchRound(
     await db.$transaction([db.roundUnit.deleteMany({ where: { roundId: id } }), db.questionnaireWindow.deleteMany({ where: { roundId: id } }), db.round.delete({ where: { id } })]);
     throw err;
   }
-  return { id, status: 'open', created: true };
+  return { id, status: 'open', created: true, unitCount: unitIds.length };
 }

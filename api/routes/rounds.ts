@@ -16,7 +16,7 @@ export function roundRoutes(routes: Routes, ctx: UseCaseContext, { boards }: Api
       handler: async ({ body, principal, idempotencyKey, req, res }) => {
         const launched = await launchRound(ctx, principal, body, idempotencyKey);
         // The launching office opens the round's board next: its counts are loaded behind this answer.
-        if (launched.created) warmBoard(ctx.db, boards, principal, launched.id).catch((err: unknown) => req.log.warn({ err, roundId: launched.id }, 'the new round\'s board could not be warmed'));
+        if (launched.created) warmBoard(ctx.db, boards, principal, launched).catch((err: unknown) => req.log.warn({ err, roundId: launched.id }, 'the new round\'s board could not be warmed'));
         res.location(`/api/v1/rounds/${launched.id}`);
         return { id: launched.id, status: launched.status };
       },
