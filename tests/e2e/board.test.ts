@@ -65,6 +65,41 @@ describe('the supervision board', () => {
     expect(notice.suggestedFilename()).toBe(`督办单-${round.units.red.code}.docx`);
   });
 
+  test('when the office filters the unit\'s tasks while their whole list is still loading, then the table keeps the filtered list when the whole one arrives late', async () => {
+    const tasks = /\/api\/v1\/rounds\/[^/]+\/tasks\?/;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The whole list answers only after the filtered one, as a slow first request does on a busy server.
+    await page.route(tasks, async (route) => {
+      if (!new URL(route.request().url()).searchParams.has('status')) await held;
+      await route.continue();
+    });
+    try {
+      // A fresh visit (the page may still show this unit from the test before).
+      await page.goto(`/#/office/rounds/${round.id}`);
+      await page.getByRole('region', { name: '督查看板' }).waitFor();
+      const wholeRequested = page.waitForRequest((req) => tasks.test(req.url()) && !new URL(req.url()).searchParams.has('status'));
+      await page.goto(`/#/office/rounds/${round.id}/units/${round.units.red.code}`);
+      await page.getByRole('heading', { level: 1, name: round.units.red.name }).waitFor();
+      await wholeRequested;
+      await page.getByLabel('状态', { exact: true }).selectOption('overdue');
+      const rows = page.locator('table[aria-describedby="tasks-caption"] tbody tr');
+      await eventually(() => rows.allTextContents(), (t) => expect(t).toEqual([expect.stringContaining('已逾期')]));
+      const whole = page.waitForResponse((res) => tasks.test(res.url()) && !new URL(res.url()).searchParams.has('status'));
+      release();
+      await (await whole).finished();
+      // The late answer is in the page now; for a second, the table must still be the filtered one.
+      const until = Date.now() + 1_000;
+      while (Date.now() < until) {
+        expect(await rows.allTextContents()).toEqual([expect.stringContaining('已逾期')]);
+        await page.waitForTimeout(100);
+      }
+    } finally {
+      release();
+      await page.unroute(tasks);
+    }
+  });
+
   test('when the office opens the yellow unit, then its submissions show with their evidence and the return\'s comment', async () => {
     await page.goto(`/#/office/rounds/${round.id}/units/${round.units.yellow.code}`);
     const submissions = page.getByRole('region', { name: '提交记录' }).locator('li.submission');

@@ -1,7 +1,7 @@
 // The office's view of one round: the supervision board. Tiles per light, the sub-office roll-up,
 // and the units worst first; a unit's row opens its tasks, submissions, evidence and ladder.
 import { download, get } from './api.js';
-import { h, loading, replace } from './dom.js';
+import { h, latest, loading, replace } from './dom.js';
 import { ESCALATION, label } from './labels.js';
 import { LIGHT_COLOURS, chart } from './charts.js';
 import { roundProgress } from './progress.js';
@@ -66,7 +66,7 @@ export async function boardPage({ params: [id] }) {
   const status = h('div', { 'aria-live': 'polite' });
   const scopeNote = h('p', { class: 'hint' });
 
-  async function load() {
+  const load = latest(async (current) => {
     replace(unitArea, loading());
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(state.offset) });
     if (state.light) q.set('light', state.light);
@@ -75,6 +75,7 @@ export async function boardPage({ params: [id] }) {
     if (state.officeCode) oq.set('officeCode', state.officeCode);
     try {
       const [board, offices] = await Promise.all([get(`/rounds/${id}/board?${q}`), get(`/rounds/${id}/board/offices?${oq}`)]);
+      if (!current()) return;
       replace(tileArea, tiles(board.totals, state.light, (l) => { state.light = l; state.offset = 0; void load(); }));
       const below = offices.offices.filter((o) => o.officeCode !== board.officeCode);
       replace(officeArea, below.length ? [officeChart(below), h('div', { class: 'table-wrap' }, officeTable(below, (code) => { state.officeCode = code; state.offset = 0; void load(); }))] : h('p', { class: 'hint' }, '本级以下没有其他产改办。'));
@@ -87,9 +88,9 @@ export async function boardPage({ params: [id] }) {
         h('button', { type: 'button', class: 'btn btn-small', disabled: state.offset + PAGE >= board.count ? true : null, onclick: () => { state.offset += PAGE; void load(); } }, '下一页'));
       replace(unitArea, unitTable(id, board.units), pager);
     } catch (err) {
-      replace(unitArea, errorBox(err));
+      if (current()) replace(unitArea, errorBox(err));
     }
-  }
+  });
 
   const bulletin = async () => {
     try {

@@ -23,6 +23,19 @@ let ids = 0;
 /** A fresh id for label/for and aria-describedby pairs. */
 export const uid = (prefix = 'f') => `${prefix}-${++ids}`;
 
+/**
+ * Wraps an area's loader so that only its latest call may draw: a slower answer to an earlier
+ * request (the whole list, still loading when a filter changed) is dropped instead of
+ * overwriting the newer. The loader gets `current()`, which says whether it is still the latest.
+ */
+export function latest(load) {
+  let calls = 0;
+  return (...args) => {
+    const call = ++calls;
+    return load(() => call === calls, ...args);
+  };
+}
+
 export function replace(target, ...children) {
   target.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return target;

@@ -1,6 +1,6 @@
 // Office admins invite people (office roles or a unit's contact), send a new link, and deactivate.
 import { get, post } from './api.js';
-import { dateTime, field, h, loading, replace } from './dom.js';
+import { dateTime, field, h, latest, loading, replace } from './dom.js';
 import { PERSON_ROLE, label } from './labels.js';
 import { badge, emptyRow, errorBox, pageTitle, section, successBox } from './ui.js';
 
@@ -30,9 +30,10 @@ export async function peoplePage({ me }) {
   const notice = h('div', { 'aria-live': 'polite' });
   const listArea = h('div', { class: 'table-wrap' }, loading());
 
-  async function load() {
+  const load = latest(async (current) => {
     try {
       const people = await get('/people');
+      if (!current()) return;
       replace(listArea, h('table', { class: 'table' },
         h('caption', { class: 'sr-only' }, '人员'),
         h('thead', {}, h('tr', {}, ['姓名', '用户名', '角色', '所属', '状态', '操作'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -47,9 +48,9 @@ export async function peoplePage({ me }) {
             h('button', { type: 'button', class: 'btn btn-small btn-warn', onclick: () => act(p, 'deactivate') }, '停用'),
           ] : null))))));
     } catch (err) {
-      replace(listArea, errorBox(err));
+      if (current()) replace(listArea, errorBox(err));
     }
-  }
+  });
 
   async function act(person, action) {
     const question = action === 'deactivate'

@@ -1,6 +1,6 @@
 // An office's view of one unit in a round (opened from the board): its tasks with review, its ladder history, its 督办单.
 import { download, get } from './api.js';
-import { dateTime, field, h, loading, replace } from './dom.js';
+import { dateTime, field, h, latest, loading, replace } from './dom.js';
 import { ESCALATION, EVIDENCE, TASK_STATUS, label } from './labels.js';
 import { roundStatusBadge } from './office.js';
 import { LIGHT } from './board.js';
@@ -38,18 +38,18 @@ export async function unitRoundPage({ me, params: [id, encodedCode] }) {
   const statusSelect = h('select', { name: 'status' }, h('option', { value: '' }, '全部状态'), Object.entries(TASK_STATUS).map(([k, t]) => h('option', { value: k }, t)));
   const taskArea = h('div', { class: 'table-wrap' });
 
-  async function loadTasks() {
+  const loadTasks = latest(async (current) => {
     replace(taskArea, loading());
     const q = new URLSearchParams({ limit: String(LIMIT) });
     if (unitSelect.value) q.set('unitCode', unitSelect.value);
     if (statusSelect.value) q.set('status', statusSelect.value);
     try {
       const tasks = await get(`/rounds/${id}/tasks?${q}`);
-      replace(taskArea, taskTable(tasks), tasks.length === LIMIT ? h('p', { class: 'hint' }, `仅显示前 ${LIMIT} 项，请用筛选缩小范围。`) : null);
+      if (current()) replace(taskArea, taskTable(tasks), tasks.length === LIMIT ? h('p', { class: 'hint' }, `仅显示前 ${LIMIT} 项，请用筛选缩小范围。`) : null);
     } catch (err) {
-      replace(taskArea, errorBox(err));
+      if (current()) replace(taskArea, errorBox(err));
     }
-  }
+  });
 
   async function reviewed(task, status) {
     const done = successBox(`${unitNames.get(task.unitCode) ?? task.unitCode}「${task.title}」审核完成：${label(TASK_STATUS, status)}`);
@@ -79,19 +79,20 @@ export async function unitRoundPage({ me, params: [id, encodedCode] }) {
   // The escalation log.
   const levelSelect = h('select', { name: 'level' }, h('option', { value: '' }, '全部级别'), Object.entries(ESCALATION).map(([k, t]) => h('option', { value: k }, t)));
   const escalationArea = h('div', { class: 'table-wrap' });
-  async function loadEscalations() {
+  const loadEscalations = latest(async (current) => {
     replace(escalationArea, loading());
     try {
       const rows = await get(`/rounds/${id}/escalations?limit=${LIMIT}&unitCode=${encodeURIComponent(code)}${levelSelect.value ? `&level=${levelSelect.value}` : ''}`);
+      if (!current()) return;
       replace(escalationArea, h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, ['级别', '单位', '任务', '截止日期', '触发时间', '报送至'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, rows.length === 0 ? emptyRow(6, '暂无督办记录。') : rows.map((e) => h('tr', {},
           h('td', {}, levelBadge(e.level)), h('td', {}, e.unitName), h('td', {}, e.taskTitle), h('td', { class: 'nowrap' }, e.dueDate),
           h('td', { class: 'nowrap' }, dateTime(e.firedAt)), h('td', {}, e.targetOfficeCode))))));
     } catch (err) {
-      replace(escalationArea, errorBox(err));
+      if (current()) replace(escalationArea, errorBox(err));
     }
-  }
+  });
 
   statusSelect.addEventListener('change', loadTasks);
   levelSelect.addEventListener('change', loadEscalations);
@@ -101,18 +102,19 @@ export async function unitRoundPage({ me, params: [id, encodedCode] }) {
   // The unit's submissions, newest first, with their evidence and reviews.
   const SUBMISSION = { pending: ['info', '待审核'], accepted: ['ok', '已通过'], returned: ['warn', '已退回'] };
   const submissionArea = h('div', {});
-  async function loadSubmissions() {
+  const loadSubmissions = latest(async (current) => {
     try {
       const rows = await get(`/rounds/${id}/submissions?unitCode=${encodeURIComponent(code)}&limit=${LIMIT}`);
+      if (!current()) return;
       replace(submissionArea, rows.length === 0 ? h('p', { class: 'empty' }, '该单位尚未提交任何任务。') : h('ul', { class: 'submissions' }, rows.map((sub) => h('li', { class: 'submission', dataset: { status: sub.status } },
         h('p', {}, h('strong', {}, sub.taskTitle), ' ', badge(...(SUBMISSION[sub.status] ?? ['neutral', sub.status])), h('small', { class: 'muted' }, ` 提交于 ${dateTime(sub.submittedAt)}`)),
         h('p', {}, sub.summary),
         h('ul', { class: 'evidence' }, sub.evidence.map((e) => h('li', {}, badge('neutral', label(EVIDENCE, e.kind)), ' ', e.uri ? h('a', { href: e.uri, rel: 'noopener noreferrer', target: '_blank' }, e.title) : e.title))),
         sub.reviewedAt ? h('p', { class: 'hint' }, `审核：${sub.reviewScore !== null ? `${sub.reviewScore} 分` : ''}${sub.reviewComment ? ` ${sub.reviewComment}` : ''}（${dateTime(sub.reviewedAt)}）`) : null))));
     } catch (err) {
-      replace(submissionArea, errorBox(err));
+      if (current()) replace(submissionArea, errorBox(err));
     }
-  }
+  });
   void loadSubmissions();
 
   const trendArea = h('div', {}, loading());
