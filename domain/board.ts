@@ -78,13 +78,38 @@ export interface BoardOrderKey {
 
 /** Worst first: by light, then more overdue, a higher rung of the ladder, more returned; then by code. */
 export function worstFirst(a: BoardOrderKey, b: BoardOrderKey): number {
+  return lightRank(a.light) - lightRank(b.light) || worseWithinLight(a, b);
+}
+
+/** `worstFirst` between units of the same light: more overdue, a higher rung of the ladder, more returned; then by code. */
+export function worseWithinLight(a: Omit<BoardOrderKey, 'light'>, b: Omit<BoardOrderKey, 'light'>): number {
   return (
-    lightRank(a.light) - lightRank(b.light) ||
     b.overdue - a.overdue ||
     levelRank(b.escalationLevel) - levelRank(a.escalationLevel) ||
     b.returned - a.returned ||
     (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0)
   );
+}
+
+/**
+ * `rows` (in the board's order within a light) with each of `changed` in place of the row of its unit, in order:
+ * the unchanged rows keep their order, so the changed ones are sorted and merged in, not the whole sorted again
+ * (a national board's 20,000 rows, refreshed every few seconds with a few hundred changed). `rows` is left as it
+ * was, since a reader may still be drawing from it.
+ */
+export function replaceChanged<T extends Omit<BoardOrderKey, 'light'> & { unitId: string }>(rows: T[], changed: T[]): T[] {
+  if (changed.length === 0) return rows;
+  const ids = new Set(changed.map((u) => u.unitId));
+  const fresh = [...changed].sort(worseWithinLight);
+  const out: T[] = [];
+  let next = 0;
+  for (const row of rows) {
+    if (ids.has(row.unitId)) continue;
+    while (next < fresh.length && worseWithinLight(fresh[next], row) < 0) out.push(fresh[next++]);
+    out.push(row);
+  }
+  while (next < fresh.length) out.push(fresh[next++]);
+  return out;
 }
 
 export type LightTotals = Record<Light, number>;

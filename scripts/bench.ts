@@ -3,13 +3,14 @@
 // with the ceilings of its servers), so `npm run bench -- --units 20000 --tasks 30 --cluster` is the national run.
 import { main as apiLoad } from '../bench/api-load';
 import { main as board } from '../bench/board';
+import { main as boardRefresh } from '../bench/board-refresh';
 import { main as evidence } from '../bench/evidence';
 import { main as directoryImport } from '../bench/import';
 import { main as issueRound } from '../bench/issue-round';
 import { main as massDeadline } from '../bench/mass-deadline';
 import { main as national } from '../bench/national';
 
-const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, national, 'api-load': apiLoad };
+const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, 'board-refresh': boardRefresh, national, 'api-load': apiLoad };
 
 const argv = process.argv.slice(2);
 const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : argv.includes('--cluster') ? 'national' : 'issue-round';

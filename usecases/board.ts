@@ -1,7 +1,7 @@
 import type { Calendars, WorkingCalendar } from '../activities/calendar';
 import { sqlPathUnder, visibleOffice, visibleRound, type Viewer } from '../access/visibility';
 import {
-  DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, emptyTotals, lightRank, worstOf,
+  DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, emptyTotals, lightRank, replaceChanged, worstOf,
   type BoardMoment, type BoardRule, type Light, type LightTotals,
 } from '../domain/board';
 import { endOfShanghaiDay, shanghaiDate } from '../domain/time';
@@ -9,7 +9,7 @@ import { levelRank, type EscalationLevel } from '../domain/vocabulary';
 import type { Config } from '../src/config';
 import { Prisma, type Db } from '../src/db';
 import type { RoundSpec } from '../store/roundSpec';
-import { BoardSnapshots, type Snapshot, type SnapshotLog, type WaitReason } from './boardSnapshots';
+import { BoardSnapshots, type Loaded, type Snapshot, type SnapshotLog, type WaitReason } from './boardSnapshots';
 import { noLap, type Lap } from './context';
 
 type RoundRow = Awaited<ReturnType<typeof visibleRound>>;
@@ -78,21 +78,51 @@ async function boardContext(db: Db, calendars: Calendars, viewer: Viewer, roundI
 type PackedRow = [string, string, string, string, number, number, number, number, number, number, number, EscalationLevel | null, number | null];
 
 /**
- * The counts of every unit of a round in an office's subtree, in the board's order within a light (more overdue,
- * a higher rung of the ladder, more returned, then by code: `worstFirst` without the light).
+ * Where a scope's next load may start from: the snapshot of the last one (`pg_current_snapshot()`: which
+ * transactions it saw), and a digest of who was in the scope then (each unit with its code and office's path).
  */
-async function loadUnitCounts(db: Db, roundId: string, scopePath: string): Promise<UnitCounts[]> {
-  const [row] = await db.$queryRaw<Array<{ rows: string }>>(Prisma.sql`
+export interface CountsMark {
+  seen: string;
+  members: string;
+}
+
+/**
+ * The counts of the units of a round in an office's subtree, in the board's order within a light (more overdue, a
+ * higher rung of the ladder, more returned, then by code: `worseWithinLight`). With `since` (a load's snapshot), only
+ * the units whose counts a transaction wrote that it did not see; the mark covers the whole scope either way.
+ */
+async function queryUnitCounts(db: Db, roundId: string, scopePath: string, since: string | null): Promise<{ rows: UnitCounts[]; mark: CountsMark }> {
+  const changed = since === null
+    ? Prisma.sql`true`
+    : Prisma.sql`ru.counts_xid IS NOT NULL AND NOT pg_visible_in_snapshot(ru.counts_xid::text::xid8, ${since}::pg_snapshot)`;
+  const [row] = await db.$queryRaw<Array<{ rows: string; seen: string; members: string }>>(Prisma.sql`
     SELECT coalesce(json_agg(json_build_array(
              ru.unit_id, u.code, o.code, o.path, ru.task_count, ru.accepted_count, ru.submitted_count, ru.returned_count,
              ru.overdue_count, ru.waived_count, ru.escalated_count, ru.max_escalation_level, (extract(epoch FROM ru.next_due_at) * 1000)::bigint)
-           ORDER BY ru.overdue_count DESC, ru.max_escalation_level DESC NULLS LAST, ru.returned_count DESC, u.code COLLATE "C"), '[]')::text AS rows
+           ORDER BY ru.overdue_count DESC, ru.max_escalation_level DESC NULLS LAST, ru.returned_count DESC, u.code COLLATE "C")
+           FILTER (WHERE ${changed}), '[]')::text AS rows,
+           pg_current_snapshot()::text AS seen,
+           count(*) || ' ' || coalesce(bit_xor(hashtextextended(ru.unit_id::text || ' ' || u.code || ' ' || o.path, 0)), 0) AS members
     FROM round_units ru JOIN units u ON u.id = ru.unit_id JOIN offices o ON o.id = u.office_id
     WHERE ru.round_id = ${roundId}::uuid AND ${sqlPathUnder(scopePath, 'o')}`);
-  return (JSON.parse(row.rows) as PackedRow[]).map(
+  const rows = (JSON.parse(row.rows) as PackedRow[]).map(
     ([unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt]) =>
       ({ unitId, unitCode, officeCode, officePath, tasks, accepted, submitted, returned, overdue, waived, escalated, escalationLevel, nextDueAt }),
   );
+  return { rows, mark: { seen: row.seen, members: row.members } };
+}
+
+/**
+ * The counts of every unit of a round in an office's subtree, in the board's order within a light. Given what was
+ * kept from an earlier load, only the units whose counts changed since are read and put in their places, unless
+ * who is in the scope changed (a unit moved, joined or left, an office moved in the tree): then everything is read again.
+ */
+export async function loadUnitCounts(db: Db, roundId: string, scopePath: string, kept?: Snapshot<UnitCounts, CountsMark>): Promise<Loaded<UnitCounts, CountsMark>> {
+  if (kept?.mark) {
+    const changed = await queryUnitCounts(db, roundId, scopePath, kept.mark.seen);
+    if (changed.mark.members === kept.mark.members) return { rows: replaceChanged(kept.rows, changed.rows), mark: changed.mark };
+  }
+  return queryUnitCounts(db, roundId, scopePath, null);
 }
 
 /** A scope's units judged at the board's moment: the totals per light and, per light, the units kept by the filter. */
@@ -152,10 +182,10 @@ function lightGroups({ byLight }: Classified): LightGroup[] {
 }
 
 /** Where the API's boards read a scope's counts: through the snapshots kept for large scopes (usecases/boardSnapshots.ts). */
-export type BoardSource = BoardSnapshots<UnitCounts>;
+export type BoardSource = BoardSnapshots<UnitCounts, CountsMark>;
 
 export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 'DUBAN_BOARD_SNAPSHOT_SECONDS' | 'DUBAN_BOARD_SNAPSHOT_STALE_SECONDS'>, log?: SnapshotLog): BoardSource {
-  return new BoardSnapshots<UnitCounts>({
+  return new BoardSnapshots<UnitCounts, CountsMark>({
     minUnits: config.DUBAN_BOARD_SNAPSHOT_UNITS,
     maxAgeMs: config.DUBAN_BOARD_SNAPSHOT_SECONDS * 1000,
     staleMs: config.DUBAN_BOARD_SNAPSHOT_STALE_SECONDS * 1000,
@@ -165,14 +195,14 @@ export function boardSource(config: Pick<Config, 'DUBAN_BOARD_SNAPSHOT_UNITS' | 
 
 /** A scope as the source keeps it: its key (the round and the office's path) and how its counts are loaded. */
 function boardScope(db: Db, roundId: string, scopePath: string) {
-  return { key: `${roundId} ${scopePath}`, load: () => loadUnitCounts(db, roundId, scopePath) };
+  return { key: `${roundId} ${scopePath}`, load: (kept?: Snapshot<UnitCounts, CountsMark>) => loadUnitCounts(db, roundId, scopePath, kept) };
 }
 
 /**
  * The counts of the board's scope, and since when they hold: loaded now, or a large scope's kept snapshot. The lap
  * `counts` says which: "kept", or "loaded: " and why this read waited (`WaitReason`).
  */
-async function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext, lap: Lap): Promise<Snapshot<UnitCounts>> {
+async function scopeCounts(db: Db, source: BoardSource, ctx: BoardContext, lap: Lap): Promise<Snapshot<UnitCounts, CountsMark>> {
   let waited: WaitReason | undefined;
   const { key, load } = boardScope(db, ctx.round.id, ctx.scope.path);
   const counts = await source.read(key, load, (reason) => (waited = reason));
@@ -198,7 +228,7 @@ export async function warmBoard(db: Db, source: BoardSource, launcher: Viewer, r
  */
 export async function loadBoard(db: Db, calendars: Calendars, viewer: Viewer, roundId: string, officeCode: string | undefined, now: number): Promise<Board> {
   const ctx = await boardContext(db, calendars, viewer, roundId, officeCode, now);
-  const rows = await loadUnitCounts(db, ctx.round.id, ctx.scope.path);
+  const { rows } = await loadUnitCounts(db, ctx.round.id, ctx.scope.path);
   const classified = classify(rows, ctx);
   return { ...ctx, totals: classified.totals, units: inOrder(classified), groups: lightGroups(classified) };
 }

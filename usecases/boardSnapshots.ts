@@ -14,6 +14,10 @@
  * pass the stale bound between two of them. A scope can be loaded before anyone reads it (`warm`): the board of a
  * round just launched, for the office that launched it, whose staff open it next.
  *
+ * A refresh hands the loader the kept snapshot, with the mark its load left (`Loaded.mark`): the loader may then
+ * load only what changed since that load and return the whole, as the board does for the units whose counts changed.
+ * A load with nothing kept (the first, or after a drop) is given nothing and loads everything.
+ *
  * Only scopes of at least `minUnits` units are kept; any smaller board is loaded at each read, so what a town or
  * a test sees is never older than the read. What is kept is per scope (a round and an office's subtree, as the
  * visibility rule chose it), so a snapshot never serves a reader outside the scope it was loaded for.
@@ -52,16 +56,24 @@ export type WaitReason = 'first' | 'warming' | 'expired' | DropReason;
 /** How many dropped scopes' reasons are remembered, oldest forgotten first. */
 const REMEMBERED_DROPS = 1_000;
 
-export interface Snapshot<T> {
-  rows: T[];
+export interface Snapshot<T, M = unknown> extends Loaded<T, M> {
   /** When the load that produced it began (epoch ms): its counts are at least this recent. */
   loadedAt: number;
 }
 
-interface Entry<T> {
-  load: () => Promise<T[]>;
-  snapshot?: Snapshot<T>;
-  loading?: Promise<Snapshot<T>>;
+/** What a load answers: every row of the scope, and what the next load may start from (the loader's own). */
+export interface Loaded<T, M = unknown> {
+  rows: T[];
+  mark?: M;
+}
+
+/** Loads a scope's rows; given the kept snapshot, it may load only what changed since then, and answers the whole. */
+export type Loader<T, M = unknown> = (kept?: Snapshot<T, M>) => Promise<Loaded<T, M>>;
+
+interface Entry<T, M> {
+  load: Loader<T, M>;
+  snapshot?: Snapshot<T, M>;
+  loading?: Promise<Snapshot<T, M>>;
   /** How long the last load took, in ms. */
   loadMs: number;
   lastRead: number;
@@ -72,8 +84,8 @@ interface Entry<T> {
   reason: WaitReason;
 }
 
-export class BoardSnapshots<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+export class BoardSnapshots<T, M = unknown> {
+  private readonly entries = new Map<string, Entry<T, M>>();
   /** Scopes dropped lately, with why: what a read that finds one of them gone says it waited for. */
   private readonly dropped = new Map<string, DropReason>();
   private readonly watchMs: number;
@@ -90,7 +102,7 @@ export class BoardSnapshots<T> {
    * The scope's rows: a kept snapshot while it is young enough; one older than its age but within the stale bound,
    * refreshed behind the answer; otherwise loaded now (one load at a time per scope), and then `onWait` is called.
    */
-  read(key: string, load: () => Promise<T[]>, onWait?: (reason: WaitReason) => void): Promise<Snapshot<T>> {
+  read(key: string, load: Loader<T, M>, onWait?: (reason: WaitReason) => void): Promise<Snapshot<T, M>> {
     return this.readAs(key, load, onWait);
   }
 
@@ -99,7 +111,7 @@ export class BoardSnapshots<T> {
    * watched, dropped if no one reads it within the watch period. A read that comes while it loads waits for that
    * load (`warming`). A failed load is logged and leaves nothing kept.
    */
-  warm(key: string, load: () => Promise<T[]>): Promise<void> {
+  warm(key: string, load: Loader<T, M>): Promise<void> {
     return this.readAs(key, load, undefined, 'warming').then(
       () => undefined,
       (err: unknown) => this.options.log?.warn({ scope: key, err }, 'board counts could not be loaded ahead of their first read'),
@@ -107,9 +119,9 @@ export class BoardSnapshots<T> {
   }
 
   /** `read`; a scope not kept yet is loaded with `reason` told to the reads that wait for that load. */
-  private async readAs(key: string, load: () => Promise<T[]>, onWait?: (reason: WaitReason) => void, reason?: WaitReason): Promise<Snapshot<T>> {
+  private async readAs(key: string, load: Loader<T, M>, onWait?: (reason: WaitReason) => void, reason?: WaitReason): Promise<Snapshot<T, M>> {
     const now = Date.now();
-    const entry = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now, reason: reason ?? this.dropped.get(key) ?? 'first' };
+    const entry: Entry<T, M> = this.entries.get(key) ?? { load, loadMs: 0, lastRead: now, reason: reason ?? this.dropped.get(key) ?? 'first' };
     entry.load = load;
     entry.lastRead = now;
     const kept = entry.snapshot;
@@ -146,11 +158,11 @@ export class BoardSnapshots<T> {
     this.dropped.clear();
   }
 
-  private refresh(key: string, entry: Entry<T>): Promise<Snapshot<T>> {
+  private refresh(key: string, entry: Entry<T, M>): Promise<Snapshot<T, M>> {
     entry.loading ??= (async () => {
       const began = Date.now();
       try {
-        const snapshot: Snapshot<T> = { rows: await entry.load(), loadedAt: began };
+        const snapshot: Snapshot<T, M> = { ...(await entry.load(entry.snapshot)), loadedAt: began };
         entry.loadMs = Date.now() - began;
         this.keep(key, entry, snapshot);
         return snapshot;
@@ -162,7 +174,7 @@ export class BoardSnapshots<T> {
   }
 
   /** Keeps a large scope's snapshot and schedules its next refresh; a small one is not kept. */
-  private keep(key: string, entry: Entry<T>, snapshot: Snapshot<T>) {
+  private keep(key: string, entry: Entry<T, M>, snapshot: Snapshot<T, M>) {
     if (this.entries.get(key) !== entry) return;
     if (!this.keeps(snapshot.rows.length)) {
       this.drop(key, entry, this.options.maxAgeMs <= 0 ? 'not kept' : 'small');
@@ -182,7 +194,7 @@ export class BoardSnapshots<T> {
   }
 
   /** Forgets a scope's snapshot; with a reason, remembers why, so the next read can say what it waited for. */
-  private drop(key: string, entry: Entry<T>, reason?: DropReason, err?: unknown) {
+  private drop(key: string, entry: Entry<T, M>, reason?: DropReason, err?: unknown) {
     clearTimeout(entry.timer);
     entry.snapshot = undefined;
     if (this.entries.get(key) !== entry) return;

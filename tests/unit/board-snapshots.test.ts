@@ -1,11 +1,11 @@
-import { BoardSnapshots } from '../../usecases/boardSnapshots';
+import { BoardSnapshots, type Loader } from '../../usecases/boardSnapshots';
 
 /** A loader that counts its calls and answers `size` rows stamped with the call's number. */
 function loader(size: number) {
   const calls = { n: 0 };
   const load = jest.fn(async () => {
     calls.n++;
-    return Array.from({ length: size }, () => calls.n);
+    return { rows: Array.from({ length: size }, () => calls.n) };
   });
   return { load, calls };
 }
@@ -17,7 +17,7 @@ function hangingLoader() {
   const load = async () => {
     loads++;
     if (loads > 1) await new Promise<void>((resolve) => (release = resolve));
-    return [loads, loads, loads, loads, loads];
+    return { rows: [loads, loads, loads, loads, loads] };
   };
   return { load, loads: () => loads, release: () => release!() };
 }
@@ -134,8 +134,8 @@ describe('the snapshots a large board is drawn from', () => {
   });
 
   it.each([
-    ['read', (s: BoardSnapshots<number>, load: () => Promise<number[]>) => s.read('r province', load)],
-    ['warmed before anyone read it', (s: BoardSnapshots<number>, load: () => Promise<number[]>) => s.warm('r province', load)],
+    ['read', (s: BoardSnapshots<number>, load: Loader<number>) => s.read('r province', load)],
+    ['warmed before anyone read it', (s: BoardSnapshots<number>, load: Loader<number>) => s.warm('r province', load)],
   ])('when no one reads a kept scope (%s) for the watch period, then it is dropped instead of refreshed, and its next read says so', async (_, first) => {
     const snapshots = new BoardSnapshots<number>(options);
     const { load } = loader(LARGE);
@@ -157,7 +157,7 @@ describe('the snapshots a large board is drawn from', () => {
     const slow = async () => {
       loads++;
       jest.setSystemTime(Date.now() + 1_000);
-      return [1, 2, 3, 4, 5];
+      return { rows: [1, 2, 3, 4, 5] };
     };
     await snapshots.read('r province', slow);
     await jest.advanceTimersByTimeAsync(9_999);
@@ -175,7 +175,7 @@ describe('the snapshots a large board is drawn from', () => {
     const load = async () => {
       loads++;
       if (fail) throw new Error('database unavailable');
-      return [1, 2, 3, 4, 5];
+      return { rows: [1, 2, 3, 4, 5] };
     };
     await snapshots.read('r province', load);
     fail = true;
@@ -192,13 +192,36 @@ describe('the snapshots a large board is drawn from', () => {
     snapshots.close();
   });
 
+  it('when a watched scope is refreshed, then its loader is given the kept snapshot with the mark its load left, and after a drop it is given nothing', async () => {
+    const snapshots = new BoardSnapshots<number, number>(options);
+    const given: Array<number | undefined> = [];
+    let loads = 0;
+    const load: Loader<number, number> = async (kept) => {
+      given.push(kept?.mark);
+      loads++;
+      return { rows: [loads, loads, loads, loads, loads], mark: loads };
+    };
+    await snapshots.read('r province', load);
+    await jest.advanceTimersByTimeAsync(2_500);
+    await jest.advanceTimersByTimeAsync(2_500);
+    expect(given).toEqual([undefined, 1, 2]);
+    expect((await snapshots.read('r province', load)).mark).toBe(3);
+    // Unread past the watch period, it is dropped: the next load starts from nothing.
+    await jest.advanceTimersByTimeAsync(65_000);
+    expect(snapshots.size).toBe(0);
+    given.length = 0;
+    await snapshots.read('r province', load);
+    expect(given).toEqual([undefined]);
+    snapshots.close();
+  });
+
   it('when two scopes are read, then neither answers from the other\'s rows', async () => {
     const snapshots = new BoardSnapshots<string>(options);
-    const province = await snapshots.read('r province', async () => ['a', 'b', 'c', 'd', 'e']);
-    const city = await snapshots.read('r city', async () => ['f', 'g', 'h', 'i', 'j']);
+    const province = await snapshots.read('r province', async () => ({ rows: ['a', 'b', 'c', 'd', 'e'] }));
+    const city = await snapshots.read('r city', async () => ({ rows: ['f', 'g', 'h', 'i', 'j'] }));
     expect(province.rows).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(city.rows).toEqual(['f', 'g', 'h', 'i', 'j']);
-    expect((await snapshots.read('r city', async () => [])).rows).toEqual(city.rows);
+    expect((await snapshots.read('r city', async () => ({ rows: [] }))).rows).toEqual(city.rows);
     snapshots.close();
   });
 
@@ -220,7 +243,7 @@ describe('the snapshots a large board is drawn from', () => {
     const slow = async () => {
       loads++;
       await new Promise((resolve) => setTimeout(resolve, 4_000));
-      return [loads, loads, loads, loads, loads];
+      return { rows: [loads, loads, loads, loads, loads] };
     };
     const first = snapshots.read('r province', slow);
     await jest.advanceTimersByTimeAsync(4_000);
@@ -260,7 +283,7 @@ describe('the snapshots a large board is drawn from', () => {
     const load = async () => {
       loads++;
       await new Promise<void>((resolve) => (release = resolve));
-      return [1, 2, 3, 4, 5];
+      return { rows: [1, 2, 3, 4, 5] };
     };
     const warming = snapshots.warm('r province', load);
     const waits = jest.fn();

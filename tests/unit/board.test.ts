@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, expectedDone, lightRank, worstFirst, type UnitProgress } from '../../domain/board';
+import { DEFAULT_BOARD_RULE, LIGHTS, boardLight, elapsedShare, expectedDone, lightRank, replaceChanged, worseWithinLight, worstFirst, type UnitProgress } from '../../domain/board';
+import { ESCALATION_LEVELS } from '../../domain/vocabulary';
 
 const DAY = 86_400_000;
 const SOON = 10 * DAY;
@@ -62,6 +63,34 @@ describe('the board light of one unit', () => {
         for (let i = 1; i < sorted.length; i++) expect(lightRank(sorted[i - 1].light)).toBeLessThanOrEqual(lightRank(sorted[i].light));
       }),
     );
+  });
+});
+
+describe('kept board counts with the units that changed put in their places', () => {
+  const counts = fc.record({ overdue: fc.nat(3), returned: fc.nat(3), escalationLevel: fc.constantFrom(null, ...ESCALATION_LEVELS) });
+  // Codes unique but not in the order of the ids, as a real round's are.
+  const units = (all: Array<{ overdue: number; returned: number; escalationLevel: (typeof ESCALATION_LEVELS)[number] | null }>) =>
+    all.map((c, i) => ({ ...c, unitId: `id-${i}`, unitCode: `U${(i * 7_919) % 1_000}` }));
+
+  it('when some units\' counts changed, then the rows are in the order sorting them all would give, and the kept rows are left as they were', () => {
+    fc.assert(
+      fc.property(fc.array(counts, { minLength: 1, maxLength: 80 }), fc.array(fc.tuple(fc.nat(), counts), { maxLength: 20 }), (all, changes) => {
+        const rows = units(all).sort(worseWithinLight);
+        const before = [...rows];
+        const changedById = new Map(changes.map(([at, c]) => {
+          const unit = rows[at % rows.length];
+          return [unit.unitId, { ...unit, ...c }];
+        }));
+        const merged = replaceChanged(rows, [...changedById.values()]);
+        expect(merged).toEqual(rows.map((r) => changedById.get(r.unitId) ?? r).sort(worseWithinLight));
+        expect(rows).toEqual(before);
+      }),
+    );
+  });
+
+  it('when no unit changed, then the kept rows themselves are answered', () => {
+    const rows = units([{ overdue: 1, returned: 0, escalationLevel: 'reminder' }, { overdue: 0, returned: 0, escalationLevel: null }]);
+    expect(replaceChanged(rows, [])).toBe(rows);
   });
 });
 
