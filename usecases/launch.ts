@@ -120,6 +120,8 @@ const LAUNCH_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 /**
  * Records a round and starts its workflow. The id is the caller's (derived from an
  * idempotency key or a schedule run), so a repeated launch finds the first and starts nothing.
+ * `onRecorded` is called once the round and its memberships are committed, before its workflow starts (and so
+ * before its lists are written): what the API loads ahead for the round's board then reads an idle round.
  */
 export async function launchRound(
   deps: { db: Db; client: Client; taskQueue: string; settings: LaunchSettings },
@@ -127,6 +129,7 @@ export async function launchRound(
   body: LaunchRoundBody,
   id: string,
   programmeId?: string,
+  onRecorded?: (round: { id: string; unitCount: number }) => void,
 ): Promise<{ id: string; status: string; created: boolean; unitCount: number }> {
   const { db, client } = deps;
   const existing = await db.round.findUnique({ where: { id } });
@@ -145,6 +148,7 @@ export async function launchRound(
     db.$executeRaw`INSERT INTO round_units (round_id, unit_id) SELECT ${id}::uuid, unnest(${unitIds}::uuid[])`,
     db.questionnaireWindow.createMany({ data: windows.map((w, seq) => ({ ...w, roundId: id, seq })) }),
   ], LAUNCH_TRANSACTION);
+  onRecorded?.({ id, unitCount: unitIds.length });
   // The board joins the round's memberships with their units' offices. An office tree of fewer than 50 offices never
   // reaches autovacuum's threshold, and unanalysed it is estimated to hold a few dozen of the round's units: the
   // board then probes round_units once per unit (bench/RESULTS.md, "The board's plan").

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { IdParams, z } from '../../domain/schemas/common';
 import { RoundUnitParams } from '../../domain/schemas/evaluation';
 import { AddUnitTaskBody, LaunchRoundBody, ListEscalationsQuery, ListRoundsQuery, ListTasksQuery, RoundView } from '../../domain/schemas/rounds';
@@ -8,15 +9,24 @@ import { cancelRound, closeRound, getRound, launchRound, listEscalations, listRo
 import type { ApiServices, Routes } from '../route';
 import { warmBoard } from '../../usecases/board';
 
+/** How long a launch's answer waits for its board's counts to be loaded, at most. */
+const WARM_WAIT_MS = 1_000;
+
 export function roundRoutes(routes: Routes, ctx: UseCaseContext, { boards }: ApiServices) {
   routes
     .add({
       method: 'post', path: '/rounds', summary: 'Launch a supervision round; send Idempotency-Key to retry safely', tags: ['Rounds'], roles: ['office'], act: 'supervisor', body: LaunchRoundBody, status: 202,
       response: z.object({ id: z.string(), status: z.literal('open') }), errors: [409],
       handler: async ({ body, principal, idempotencyKey, req, res }) => {
-        const launched = await launchRound(ctx, principal, body, idempotencyKey);
-        // The launching office opens the round's board next: its counts are loaded behind this answer.
-        if (launched.created) warmBoard(ctx.db, boards, principal, launched).catch((err: unknown) => req.log.warn({ err, roundId: launched.id }, 'the new round\'s board could not be warmed'));
+        // The launching office opens the round's board next. Its counts are loaded from as soon as the round is
+        // recorded, while its workflow starts (so the load reads the round before its lists are written), and the
+        // answer waits for the rest of that load, for at most WARM_WAIT_MS: the board is then ready when it opens.
+        let warming: Promise<void> | undefined;
+        const warm = (round: { id: string; unitCount: number }) => {
+          warming = warmBoard(ctx.db, boards, principal, round).catch((err: unknown) => req.log.warn({ err, roundId: round.id }, 'the new round\'s board could not be warmed'));
+        };
+        const launched = await launchRound(ctx, principal, body, idempotencyKey, warm);
+        if (warming) await Promise.race([warming, setTimeout(WARM_WAIT_MS, undefined, { ref: false })]);
         res.location(`/api/v1/rounds/${launched.id}`);
         return { id: launched.id, status: launched.status };
       },

@@ -100,6 +100,8 @@ describe('a large board drawn from kept counts', () => {
   it('when an office launches a round through the API, then its board\'s counts are loaded behind the launch and its first read waits for nothing; another office\'s first read still loads its own', async () => {
     const city = via(round.city.api);
     const roundId = await launchRound(city, Object.values(round.units).map((u) => u.code), [round.templates.later]);
+    // The launch answered once its board's counts were loaded: a read right after it waits for nothing.
+    expect(phases(await city.get(`/rounds/${roundId}/board`))).toContain('counts (kept)');
     const issued = await waitForRound(city, roundId, (r) => r.counts.issued === 4, 'every task issued');
     const issuedSeenAt = Date.now();
     expect(issued.counts.issued).toBe(4);
