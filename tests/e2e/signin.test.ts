@@ -5,7 +5,7 @@ import { expectStatus, request } from '../integration/support/http';
 import { GOOD_PASSWORD, acceptInvitation, invitePerson } from '../integration/support/people';
 import { spawnNode, stopService, type Spawned } from '../integration/support/processes';
 import { roundBody, waitUntilIssued } from '../integration/support/rounds';
-import { runDir, stack, startService, untilReady } from '../integration/support/stack';
+import { runDir, startApi, untilReady } from '../integration/support/stack';
 import { eventually, launchBrowser, shot, type Browser } from './support/browser';
 
 // People sign in as themselves in the browser: an invitation, a password, a wrong one, a lockout,
@@ -138,11 +138,7 @@ describe('single sign-on through a real OpenID provider', () => {
     const secret = `secret-${uniqueCode('oidc')}`;
     provider = spawnNode(['scripts/stack/oidc-provider.mjs'], { OIDC_PORT: String(providerPort), OIDC_CLIENT_ID: 'duban', OIDC_CLIENT_SECRET: secret, OIDC_REDIRECT_URI: `${baseUrl}/api/v1/auth/oidc/callback` }, `${runDir()}/oidc-provider.log`);
     await untilReady('oidc-provider', provider, async () => (await fetch(`${issuer}/.well-known/openid-configuration`)).ok);
-    api = startService('api', {
-      ...stack().env, PORT: String(apiPort),
-      DUBAN_OIDC_ISSUER: issuer, DUBAN_OIDC_CLIENT_ID: 'duban', DUBAN_OIDC_CLIENT_SECRET: secret, DUBAN_PASSWORD_SIGNIN: 'false',
-    });
-    await untilReady('api', api, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
+    ({ process: api } = await startApi({ DUBAN_OIDC_ISSUER: issuer, DUBAN_OIDC_CLIENT_ID: 'duban', DUBAN_OIDC_CLIENT_SECRET: secret, DUBAN_PASSWORD_SIGNIN: 'false' }, apiPort));
   });
 
   afterAll(async () => {

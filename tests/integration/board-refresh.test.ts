@@ -1,10 +1,9 @@
-import { freePort } from '../../scripts/stack/ports';
 import { seedBoardRound, type BoardRound } from './support/board';
 import { root } from './support/fixtures';
 import { api, expectStatus, request, type Api } from './support/http';
 import { waitFor } from './support/poll';
 import { stopService, type Spawned } from './support/processes';
-import { startService, stack, untilReady } from './support/stack';
+import { startApi } from './support/stack';
 import { myTask, submitTask } from './support/tasks';
 
 /**
@@ -29,10 +28,7 @@ async function keptSince(instant: number): Promise<BoardAnswer> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  apiProcess = startService('api', { ...stack().env, PORT: String(port), DUBAN_BOARD_SNAPSHOT_UNITS: '4', DUBAN_BOARD_SNAPSHOT_SECONDS: '1' });
-  await untilReady('api', apiProcess, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
+  ({ process: apiProcess, baseUrl } = await startApi({ DUBAN_BOARD_SNAPSHOT_UNITS: '4', DUBAN_BOARD_SNAPSHOT_SECONDS: '1' }));
   round = await seedBoardRound();
   kept = api(round.city.api.token, baseUrl);
   counted = round.city.api;

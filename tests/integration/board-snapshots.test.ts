@@ -1,9 +1,8 @@
-import { freePort } from '../../scripts/stack/ports';
 import { seedBoardRound, type BoardRound } from './support/board';
 import { root } from './support/fixtures';
 import { api, expectProblem, expectStatus, type Api } from './support/http';
 import { stopService, type Spawned } from './support/processes';
-import { stack, startService, untilReady } from './support/stack';
+import { startApi } from './support/stack';
 import { launchRound, waitForRound } from './support/rounds';
 import { myTask, submitTask } from './support/tasks';
 
@@ -27,10 +26,7 @@ const phases = (reply: { headers: Headers }) =>
   });
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  apiProcess = startService('api', { ...stack().env, PORT: String(port), DUBAN_BOARD_SNAPSHOT_UNITS: '4', DUBAN_BOARD_SNAPSHOT_SECONDS: '300' });
-  await untilReady('api', apiProcess, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
+  ({ process: apiProcess, baseUrl } = await startApi({ DUBAN_BOARD_SNAPSHOT_UNITS: '4', DUBAN_BOARD_SNAPSHOT_SECONDS: '300' }));
   round = await seedBoardRound();
 });
 

@@ -1,12 +1,11 @@
 import ExcelJS from 'exceljs';
-import { freePort } from '../../scripts/stack/ports';
 import { sql } from './support/db';
 import { createOffice, createUnitWithToken, mintToken, root, uniqueCode, type Office, type Unit } from './support/fixtures';
 import { api, expectProblem, expectStatus, type Api, type Reply } from './support/http';
 import { stopService, type Spawned } from './support/processes';
 import { waitFor } from './support/poll';
 import { roundBody, waitForRound, waitUntilIssued } from './support/rounds';
-import { stack, startService, untilReady } from './support/stack';
+import { startApi } from './support/stack';
 import { submitAndAccept } from './support/tasks';
 import { csvRow, unitSheetRow } from './support/exports';
 
@@ -221,10 +220,7 @@ describe('the threshold is frozen into each round at launch', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    otherUrl = `http://127.0.0.1:${port}`;
-    other = startService('api', { ...stack().env, PORT: String(port), DUBAN_MIN_RESPONSES_FOR_UNIT: '4' });
-    await untilReady('api', other, async () => (await fetch(`${otherUrl}/readyz`)).status === 200);
+    ({ process: other, baseUrl: otherUrl } = await startApi({ DUBAN_MIN_RESPONSES_FOR_UNIT: '4' }));
   });
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { freePort } from '../../scripts/stack/ports';
 import { createOffice, createTaskTemplate, createUnitWithToken, root } from './support/fixtures';
 import { samplePdf, samplePng, sha256, unzip } from './support/files';
 import { expectProblem, expectStatus, type Api } from './support/http';
 import { stopService, type Spawned } from './support/processes';
 import { launchRound, waitUntilIssued } from './support/rounds';
-import { runDir, stack, startService, untilReady } from './support/stack';
+import { runDir, startApi } from './support/stack';
 import { myTask, submitTask } from './support/tasks';
 
 // The S3-compatible server the test stack started (scripts/stack/s3.ts): a real one, not a mock.
@@ -40,13 +39,10 @@ function uploadTo(by: Api, bytes: Buffer, name: string) {
 
 beforeAll(async () => {
   if (!endpoint) throw new Error('DUBAN_TEST_S3_ENDPOINT is not set: run through `npm test`, which starts versitygw (built with go install)');
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  apiProcess = startService('api', {
-    ...stack().env, PORT: String(port), DUBAN_FILES_DIR: `${runDir()}/files-s3`,
+  ({ process: apiProcess, baseUrl } = await startApi({
+    DUBAN_FILES_DIR: `${runDir()}/files-s3`,
     DUBAN_BLOB_STORE: 's3', S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY_ID: credentials.accessKeyId, S3_SECRET_ACCESS_KEY: credentials.secretAccessKey, S3_FORCE_PATH_STYLE: 'true',
-  });
-  await untilReady('api', apiProcess, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
+  }));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { freePort } from '../../../scripts/stack/ports';
 import { waitFor } from './poll';
 import { ROOT, isAlive, killTree, processTree, runsService, spawnService, stopService, type Service, type Spawned } from './processes';
 
@@ -95,6 +96,18 @@ export async function cleanUpEarlierRuns(): Promise<void> {
 
 export function startService(service: Service, env: Record<string, string>): Spawned {
   return spawnService(service, env, logFile(service));
+}
+
+/**
+ * Another API process on the global setup's stack, with `settings` over its environment (on `port`, or a free one),
+ * once its /readyz answers 200. Stop it with `stopService(process.pid)`.
+ */
+export async function startApi(settings: Record<string, string>, port?: number): Promise<{ process: Spawned; baseUrl: string }> {
+  const listenOn = port ?? (await freePort());
+  const baseUrl = `http://127.0.0.1:${listenOn}`;
+  const process = startService('api', { ...stack().env, PORT: String(listenOn), ...settings });
+  await untilReady('api', process, async () => (await fetch(`${baseUrl}/readyz`)).status === 200);
+  return { process, baseUrl };
 }
 
 /** Resolves once the service answers `ready`; fails early, with its log, if it exits first. */
