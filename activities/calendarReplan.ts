@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { endOfShanghaiDay } from '../domain/time';
 import { OPEN_TASK_STATUSES, levelRank } from '../domain/vocabulary';
 import type { RoundSpec } from '../store/roundSpec';
-import { calendarPublishedSignal, unitWorkflowId, type RecalendaredTask } from '../workflows/contracts';
+import { calendarPublishedSignal, type RecalendaredTask } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
 import { dueDateAfter, planSteps, roundNoticeOffsetMs } from './planning';
+import { signalUnitNow } from './unitWorkflows';
 
-export function createCalendarReplanActivities({ db, client, calendars, noticeSpreadMinutes }: ActivityDeps) {
+export function createCalendarReplanActivities({ db, client, taskQueue, calendars, noticeSpreadMinutes }: ActivityDeps) {
   return {
     /**
      * Plans again, on the calendar now in force, the open tasks of one unit whose due date or
@@ -60,12 +60,8 @@ export function createCalendarReplanActivities({ db, client, calendars, noticeSp
         ORDER BY t.round_id, u.code`;
       const start = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
       for (let i = start; i < rows.length; i++) {
-        await client.workflow
-          .getHandle(unitWorkflowId(rows[i].round_id, rows[i].unit_code))
-          .signal(calendarPublishedSignal, { year })
-          .catch((err) => {
-            if (!(err instanceof WorkflowNotFoundError)) throw err;
-          });
+        // A unit waiting for its deferred first workflow task runs now: its first step may move earlier.
+        await signalUnitNow(client, taskQueue, { roundId: rows[i].round_id, unitCode: rows[i].unit_code }, calendarPublishedSignal, { year });
         Context.current().heartbeat(i + 1);
       }
       return { units: rows.length };

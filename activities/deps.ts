@@ -21,4 +21,6 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */
   eagerStart?: boolean;
+  /** Units start with their first workflow task deferred to their first ladder step (DUBAN_DEFER_UNIT_FIRST_TASK). */
+  deferFirstTask?: boolean;
 }

@@ -1,16 +1,31 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { RoundStatus } from '../domain/vocabulary';
 import { computeAndStoreEvaluation } from '../store/evaluation';
 import { enqueueNotifications } from '../store/notifications';
-import { closeUnitSignal, UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
+import { closeUnitSignal, firstStepAt, UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { ActivityDeps } from './deps';
 import { createIssuer } from './issuing';
+import { signalUnitNow } from './unitWorkflows';
 
 /** Temporal calls in flight at once from one fan-out activity. */
 const CONCURRENCY = 16;
+
+/** The nearest first ladder step a unit's first workflow task is deferred to; a unit due to act sooner runs as it starts. */
+export const DEFER_FIRST_TASK_FROM_MS = 60_000;
+
+/**
+ * How long a unit's first workflow task waits after its start: until its first step, or not at all. The Temporal
+ * server counts the delay on its own clock, so `now` is the later of this machine's clock and the server's as it
+ * scheduled the activity (plus the time since): a unit may run early on a skewed clock, then sets its timer as
+ * before, but never runs after its first step.
+ */
+export function firstTaskDelay(firstStep: number, now: number): number {
+  const delay = firstStep - now;
+  return Number.isFinite(delay) && delay >= DEFER_FIRST_TASK_FROM_MS ? delay : 0;
+}
 
 async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>) {
   let next = 0;
@@ -24,7 +39,7 @@ async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>) {
 }
 
 export function createRoundActivities(deps: ActivityDeps) {
-  const { db, client, taskQueue, minResponses, eagerStart = false } = deps;
+  const { db, client, taskQueue, minResponses, eagerStart = false, deferFirstTask = false } = deps;
   const issueUnits = createIssuer(deps);
 
   async function batchUnits(roundId: string, batch: number, batchSize: number) {
@@ -58,22 +73,31 @@ export function createRoundActivities(deps: ActivityDeps) {
      * Issues the task lists of one batch of units in one statement (or reads them, when `listsWritten`), then
      * starts each unit's workflow holding its list, so a unit's start is its only work at issue time: no per-unit
      * queries, no activity in its history. Rows and workflow ids are deterministic, so a retry writes no task and
-     * starts no unit twice.
+     * starts no unit twice. With `deferFirstTask`, a unit's first workflow task runs at its first ladder step (or at
+     * its first write), not as it starts: the start is then one write of the Temporal server's, and the workers run
+     * nothing for a unit until it has something to do.
      */
     async startUnitWorkflows({ roundId, batch, batchSize, listsWritten = false }: { roundId: string; batch: number; batchSize: number; listsWritten?: boolean }): Promise<number> {
+      const began = Date.now();
+      const serverNow = () => Math.max(Date.now(), Context.current().info.currentAttemptScheduledTimestampMs + (Date.now() - began));
       const units = await batchUnits(roundId, batch, batchSize);
       const lists = await issueUnits(roundId, units, { written: listsWritten });
       let eagerlyStarted = 0;
+      let deferred = 0;
       await eachLimited(units, async ({ code: unitCode }) => {
+        const tasks = lists.get(unitCode)!;
+        const delay = deferFirstTask ? firstTaskDelay(firstStepAt(tasks), serverNow()) : 0;
+        if (delay > 0) deferred++;
         try {
           const handle = await client.workflow.start<typeof superviseUnit>('superviseUnit', {
             taskQueue,
             workflowId: unitWorkflowId(roundId, unitCode),
-            args: [{ roundId, unitCode, carried: { tasks: lists.get(unitCode)!, outcome: null } }],
+            args: [{ roundId, unitCode, carried: { tasks, outcome: null } }],
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
-            // The first workflow task comes back with the start response when this worker has a free slot.
-            requestEagerStart: eagerStart,
+            // Deferred, the first workflow task is scheduled by the server at the unit's first step; otherwise it
+            // comes back with the start response when this worker has a free slot.
+            ...(delay > 0 ? { startDelay: delay } : { requestEagerStart: eagerStart }),
           });
           if (handle.eagerlyStarted) eagerlyStarted++;
         } catch (err) {
@@ -81,21 +105,19 @@ export function createRoundActivities(deps: ActivityDeps) {
         }
       });
       // Units not started eagerly wait for their first workflow task in the task queue (DUBAN_WORKER_WORKFLOW_TASK_SLOTS).
-      deps.logger.debug({ roundId, batch, units: units.length, eagerlyStarted }, 'batch of units started');
+      deps.logger.debug({ roundId, batch, units: units.length, eagerlyStarted, deferred }, 'batch of units started');
       return units.length;
     },
 
-    /** Tells every unit workflow of a batch that the round is over and waits until each has finished. */
+    /**
+     * Tells every unit workflow of a batch that the round is over and waits until each has finished. A unit still
+     * waiting for its deferred first workflow task runs now, to hear it.
+     */
     async closeUnitWorkflows({ roundId, batch, batchSize, outcome }: { roundId: string; batch: number; batchSize: number; outcome: UnitOutcome }): Promise<number> {
       const codes = await unitCodes(roundId, batch, batchSize);
       await eachLimited(codes, async (unitCode) => {
-        const handle = client.workflow.getHandle(unitWorkflowId(roundId, unitCode));
-        try {
-          await handle.signal(closeUnitSignal, { outcome });
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        }
-        await handle.result();
+        await signalUnitNow(client, taskQueue, { roundId, unitCode }, closeUnitSignal, { outcome });
+        await client.workflow.getHandle(unitWorkflowId(roundId, unitCode)).result();
       });
       return codes.length;
     },

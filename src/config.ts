@@ -46,6 +46,13 @@ const Config = z.object({
    * queue short while a round issues (bench/RESULTS.md). On a crowded CPU a worker may not reach the last of them
    * within the 10 s a workflow task may take; the server then hands that task out again (0-3 units in 20,000).
    */
+  /**
+   * A unit whose first ladder step is at least a minute away is started with its first workflow task deferred to
+   * that step (Temporal's start delay): starting a national round's 20,000 units then costs the servers a start
+   * each, and each unit runs when it has something to do. A write, a closing round or a published calendar runs
+   * it at once. 'false' runs every unit's first workflow task as it starts.
+   */
+  DUBAN_DEFER_UNIT_FIRST_TASK: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   DUBAN_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(2000).default(256),
   /**
    * A board whose scope has at least this many units (a province's or a large city's, in a national round) is drawn

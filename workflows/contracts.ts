@@ -50,6 +50,11 @@ export interface PlannedTask {
   pendingSubmissionId: string | null;
 }
 
+/** The earliest instant any of these tasks plans a ladder step at: when the unit next has something to do (Infinity: never). */
+export function firstStepAt(tasks: readonly PlannedTask[]): number {
+  return Math.min(...tasks.flatMap((t) => t.steps.map((s) => s.at)));
+}
+
 export type UnitOutcome = 'closed' | 'cancelled';
 
 export interface SuperviseUnitInput {

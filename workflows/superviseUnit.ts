@@ -22,6 +22,7 @@ import {
   calendarPublishedSignal,
   closeUnitSignal,
   extendTaskUpdate,
+  firstStepAt,
   getUnitStateQuery,
   reviewSubmissionUpdate,
   submitTaskUpdate,
@@ -269,7 +270,7 @@ export async function superviseUnit(input: SuperviseUnitInput): Promise<{ outcom
   let keepAlarm: boolean | undefined;
 
   while (outcome === null) {
-    const next = Math.min(...tasks.flatMap((t) => t.steps.map((s) => s.at)));
+    const next = firstStepAt(tasks);
     const wakeUp = () => outcome !== null || planChanged || calendarPublished;
     if (!Number.isFinite(next)) {
       await alarm?.cancel();

@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { noticeOffsetMs } from '../../activities/planning';
 import { loadConfig } from '../../src/config';
-import { getUnitStateQuery, unitWorkflowId } from '../../workflows/contracts';
+import { getUnitStateQuery, unitWorkflowId, type SuperviseUnitInput } from '../../workflows/contracts';
 import { sql } from './support/db';
 import { createOffice, createTaskTemplate, createUnitWithToken, root, type Office, type Unit } from './support/fixtures';
 import { expectStatus, request, type Api } from './support/http';
@@ -31,11 +32,20 @@ function noticeSpread(steps: number[], roundId: string, unitCode: string): numbe
   return steps.map((s) => (s === at('2097-06-15T00:00:00') ? s : s + offset));
 }
 
-async function plannedSteps(roundId: string, unitCode: string): Promise<number[]> {
+/**
+ * The steps the unit's workflow holds: asked of it once it has run, or, while its first workflow task still waits for
+ * its first step (DUBAN_DEFER_UNIT_FIRST_TASK), read from the list it was started with.
+ */
+async function plannedSteps(roundId: string, unitCode: string): Promise<{ steps: number[]; ran: boolean }> {
   const connection = await Connection.connect({ address: stack().env.TEMPORAL_ADDRESS });
   try {
-    const state = await new Client({ connection }).workflow.getHandle(unitWorkflowId(roundId, unitCode)).query(getUnitStateQuery);
-    return state.tasks[0].steps.map((s) => s.at);
+    const handle = new Client({ connection }).workflow.getHandle(unitWorkflowId(roundId, unitCode));
+    const events = (await handle.fetchHistory()).events ?? [];
+    if (events.some((e) => e.workflowTaskCompletedEventAttributes)) {
+      return { steps: (await handle.query(getUnitStateQuery)).tasks[0].steps.map((s) => s.at), ran: true };
+    }
+    const [input] = events[0].workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) => defaultPayloadConverter.fromPayload<SuperviseUnitInput>(p));
+    return { steps: input.carried!.tasks[0].steps.map((s) => s.at), ran: false };
   } finally {
     await connection.close();
   }
@@ -68,7 +78,8 @@ describe('the working-day calendar', () => {
   test('when a task is due in an unpublished year, then its due date and ladder are provisional, planned on Monday to Friday', async () => {
     const [task] = expectStatus(await unit.api.get(`/me/tasks?roundId=${roundId}`), 200);
     expect(task).toMatchObject({ dueDate: DUE, dueProvisional: true, ladderProvisional: true });
-    expect(await plannedSteps(roundId, unit.code)).toEqual(noticeSpread(PROVISIONAL_STEPS, roundId, unit.code));
+    // Its first step is months away: the unit has not run yet, and holds the plan it was started with.
+    expect(await plannedSteps(roundId, unit.code)).toEqual({ steps: noticeSpread(PROVISIONAL_STEPS, roundId, unit.code), ran: false });
   });
 
   test('when a city office, a unit or nobody publishes a year, then it is refused and nothing changes', async () => {
@@ -103,7 +114,8 @@ describe('the working-day calendar', () => {
     );
     // A date the office gave keeps its day; its ladder moves around the new holidays and make-up day.
     expect(task).toMatchObject({ dueDate: DUE, dueProvisional: false, ladderProvisional: false, status: 'issued' });
-    expect(await plannedSteps(roundId, unit.code)).toEqual(noticeSpread(PUBLISHED_STEPS, roundId, unit.code));
+    // The publication ran the unit at once, though its first step is months away, and it planned again.
+    expect(await plannedSteps(roundId, unit.code)).toEqual({ steps: noticeSpread(PUBLISHED_STEPS, roundId, unit.code), ran: true });
 
     const [entry] = await sql<{ actor: string; detail: { after: typeof SCHEDULE } }>("SELECT actor, detail FROM audit_log WHERE subject = $1 AND action = 'calendar.publish'", [`calendar:${YEAR}`]);
     expect(entry).toMatchObject({ actor: `office:${stack().rootOffice}`, detail: { after: SCHEDULE } });

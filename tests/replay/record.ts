@@ -94,6 +94,9 @@ async function stopWebhook(s: Scenario, webhookId: string) {
   await s.result(handle);
 }
 
+/** Scenarios whose round starts its units deferred to their first step (DUBAN_DEFER_UNIT_FIRST_TASK). */
+const DEFERRED_SCENARIOS = new Set(['deferred-by-round']);
+
 /** Every scenario starts Tuesday 2027-01-05 10:00 in the calendar fixture (tests/workflows/support/calendar-fixture.ts). */
 const scenarios: Record<string, (s: Scenario) => Promise<Recorded>> = {
   /** One unit, four tasks: submit, return, resubmit, accept; a ladder that climbs; an extension; a waiver; then close. */
@@ -163,6 +166,36 @@ const scenarios: Record<string, (s: Scenario) => Promise<Recorded>> = {
     return [
       { file: 'superviseRound-close-signal', handle },
       { file: 'superviseUnit-closed-by-round', handle: s.unitHandle(round, round.unitCodes[0]) },
+    ];
+  },
+
+  /**
+   * A round of two units started with their first workflow task deferred to their first step (as the product's worker
+   * starts them): one unit runs first at its reminder, the other at a submission before it; the office closes the round.
+   */
+  async 'deferred-by-round'(s) {
+    const round = await s.seedRound({ tasks: [{ dueDate: '2027-01-14' }, { dueDate: '2027-01-21' }], units: 2 });
+    const handle = await s.startRound(round);
+    const [first, second] = round.unitCodes.map((code) => s.unitHandle(round, code));
+    await eventually(async () => {
+      for (const unit of [first, second]) await unit.describe();
+    });
+    const [task] = await eventually(async () => {
+      const rows = await s.db.task.findMany({ where: { roundId: round.roundId, unit: { code: round.unitCodes[1] } }, orderBy: { dueDate: 'asc' } });
+      if (rows.length < 2) throw new Error('the lists are not written yet');
+      return rows;
+    });
+    await second.executeUpdate(submitTaskUpdate, { args: [{ taskId: task.id, idempotencyKey: 'd-1', summary: '提前完成', evidence }] });
+    // The first unit's reminder of the task due 01-14 falls on Monday 01-11 at 09:00.
+    await s.sleepUntil(s.at('2027-01-12T10:00:00+08:00'));
+    await eventually(async () => {
+      if ((await s.db.escalation.count({ where: { roundId: round.roundId } })) < 1) throw new Error('no reminder yet');
+    });
+    await handle.signal(closeRoundSignal, { actor: 'prov-office' });
+    await s.result(handle);
+    return [
+      { file: 'superviseUnit-deferred-by-round', handle: first },
+      { file: 'superviseUnit-deferred-written-by-round', handle: second },
     ];
   },
 
@@ -383,7 +416,7 @@ async function main() {
       const harness = await WorkflowHarness.create({ bundle, server: run.server });
       try {
         for (const name of run.names) {
-          const scenario = await harness.scenario('2027-01-05T10:00:00+08:00', { moveClock: run.moveClock });
+          const scenario = await harness.scenario('2027-01-05T10:00:00+08:00', { moveClock: run.moveClock, deferFirstTask: DEFERRED_SCENARIOS.has(name) });
           try {
             for (const { file, handle } of await known[name](scenario)) {
               const target = path.join(HISTORIES, fileName(file));

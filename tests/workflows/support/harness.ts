@@ -107,7 +107,7 @@ export class WorkflowHarness {
    */
   async scenario(startIso: string, opts: ScenarioOptions = {}): Promise<Scenario> {
     const time = ScenarioTime.after(await this.env.currentTimeMs(), startIso);
-    const scenario = new Scenario(this, time, opts.noticeSpreadMinutes ?? 0);
+    const scenario = new Scenario(this, time, opts.noticeSpreadMinutes ?? 0, opts.deferFirstTask ?? false);
     // A server without time skipping would sleep for real: there the scenario starts now, its dates still ahead.
     if (opts.moveClock ?? true) await scenario.sleepUntil(time.at(startIso));
     await scenario.startWorker();
@@ -118,6 +118,12 @@ export class WorkflowHarness {
 export interface ScenarioOptions {
   moveClock?: boolean;
   noticeSpreadMinutes?: number;
+  /**
+   * Units the round starts run their first workflow task at their first ladder step, as the product's worker does
+   * (DUBAN_DEFER_UNIT_FIRST_TASK). Off by default: most scenarios query a unit's plan right after its start, and a
+   * unit answers queries only once it has run.
+   */
+  deferFirstTask?: boolean;
 }
 
 export class Scenario {
@@ -138,6 +144,7 @@ export class Scenario {
     readonly harness: WorkflowHarness,
     readonly time: ScenarioTime,
     readonly noticeSpreadMinutes = 0,
+    readonly deferFirstTask = false,
   ) {}
 
   get env() {
@@ -163,7 +170,7 @@ export class Scenario {
       connection: env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.harness.bundle,
-      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, noticeSpreadMinutes: this.noticeSpreadMinutes, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
+      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, noticeSpreadMinutes: this.noticeSpreadMinutes, deferFirstTask: this.deferFirstTask, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
     });
     this.running = this.worker.run();
   }
