@@ -62,8 +62,9 @@ async function setUp(api: Api, baseUrl: string, token: string, units: number, ta
 
 /**
  * The largest history among the round's workflows, and how many units have each history length: a unit nobody wrote
- * to has 5 events once running (started, its first workflow task scheduled, started and completed, its timer), so
- * a longer one shows a retried workflow task. SQL visibility reports `historyLength` 0 for a running workflow, so
+ * to has 1 event while its first workflow task waits for its first step (DUBAN_DEFER_UNIT_FIRST_TASK), or 5 once
+ * running (started, its first workflow task scheduled, started and completed, its timer), so a longer one shows a
+ * retried workflow task. SQL visibility reports `historyLength` 0 for a running workflow, so
  * each unit's history length comes from describing it (16 at a time).
  */
 async function largestHistories(client: Client, roundId: string, unitCodes: string[], writtenTo: Set<string>) {
@@ -77,9 +78,9 @@ async function largestHistories(client: Client, roundId: string, unitCodes: stri
     units++;
     largestUnit = Math.max(largestUnit, historyLength);
     unitsByLength[historyLength] = (unitsByLength[historyLength] ?? 0) + 1;
-    if (historyLength !== 5 && !writtenTo.has(code)) retried.push(code);
+    if (historyLength !== 1 && historyLength !== 5 && !writtenTo.has(code)) retried.push(code);
   });
-  // What happened to the first few units nobody wrote to whose history is not the usual 5 events.
+  // What happened to the first few units nobody wrote to whose history is neither of the usual 1 and 5 events.
   const unusual: Record<string, string[]> = {};
   for (const code of retried.slice(0, 3)) {
     const history = await client.workflow.getHandle(unitWorkflowId(roundId, code)).fetchHistory();
@@ -89,7 +90,7 @@ async function largestHistories(client: Client, roundId: string, unitCodes: stri
       return detail === undefined || detail === null ? type : `${type} (${detail})`;
     });
   }
-  return { round, largestUnit, units, unitsByLength, unitsNotWrittenToWithMoreEvents: retried.length, unusual };
+  return { round, largestUnit, units, unitsByLength, unitsDeferred: unitsByLength[1] ?? 0, unitsNotWrittenToWithMoreEvents: retried.length, unusual };
 }
 
 /** Ceiling 1: workflow starts per second the server accepts (a type no worker runs; each times out by itself). */
