@@ -1,11 +1,11 @@
-import { roundWorkflowId } from '../../workflows/contracts';
+import { roundWorkflowId, unitWorkflowId } from '../../workflows/contracts';
 import { launchBackdatedRound } from '../integration/support/backdated';
 import { createOffice, createTaskTemplate, root, type Office } from '../integration/support/fixtures';
 import { expectStatus, request, type Api } from '../integration/support/http';
 import { sleep, waitFor } from '../integration/support/poll';
 import { launchRound, roundPhase, waitForRound, waitUntilIssued } from '../integration/support/rounds';
 import { sql, sqlAt } from '../integration/support/db';
-import { withTemporal } from '../integration/support/temporal';
+import { firstTaskDeferral, withTemporal } from '../integration/support/temporal';
 import { clusterState, killWorker, restartTemporal, startPostgresAgain, startWorker, stopPostgres } from './support/cluster';
 import { escalationCounts, expectEveryTaskOnce, importUnits, unitClient, UNITS, waitForIssuing, withRetries } from './support/world';
 
@@ -94,6 +94,31 @@ describe('the Temporal server restarted', () => {
     // The record says closed before the workflow has finished its last steps (the frozen evaluation, closing every unit).
     const status = await waitFor(() => withTemporal((client) => client.workflow.getHandle(roundWorkflowId(closing)).describe().then((d) => d.status.name)), (s) => s !== 'RUNNING', 'the round workflow to finish', 180_000, 1000);
     expect(status).toBe('COMPLETED');
+  });
+
+  test("when the Temporal server is restarted while a round's units wait for their deferred first workflow task, then none has run, a submission after the restart runs its unit at once, and the close reaches every unit", async () => {
+    // Tasks due 10 working days after the launch: every unit's first step, the reminder, is days away.
+    const unitCodes = await importUnits(city, 50, 'td');
+    const roundId = await launchRound(city.api, unitCodes, templateCodes);
+    await waitUntilIssued(city.api, roundId, 300_000);
+    const runs = () => withTemporal((client) => Promise.all(unitCodes.map((code) => firstTaskDeferral(client, unitWorkflowId(roundId, code)))));
+    const deferredAndIdle = (rs: Array<{ deferredSeconds: number; workflowTasks: number }>) => rs.filter((r) => r.deferredSeconds > 86_400 && r.workflowTasks === 0).length;
+    expect(deferredAndIdle(await runs())).toBe(unitCodes.length);
+
+    await restartTemporal({ signal: 'SIGKILL' });
+    // The restart neither lost the units nor ran them early.
+    expect(deferredAndIdle(await runs())).toBe(unitCodes.length);
+
+    const unit = await unitClient(city, unitCodes[0]);
+    const [task] = expectStatus(await withRetries(() => unit.get(`/me/tasks?roundId=${roundId}`)).then((r) => r.reply), 200) as Array<{ id: string }>;
+    const submitted = await withRetries(() => unit.post(`/tasks/${task.id}/submissions`, { summary: '已按要求完成，材料齐全。' }, { 'Idempotency-Key': `deferred-${task.id}` }));
+    expect(expectStatus(submitted.reply, 201)).toMatchObject({ taskStatus: 'submitted' });
+    expect(deferredAndIdle(await runs())).toBe(unitCodes.length - 1);
+
+    expectStatus(await city.api.post(`/rounds/${roundId}/close`), 202);
+    await waitForRound(city.api, roundId, (r) => r.status === 'closed', 'closed, every deferred unit having heard it', 180_000);
+    const statuses = await withTemporal((client) => Promise.all(unitCodes.map((code) => client.workflow.getHandle(unitWorkflowId(roundId, code)).describe().then((d) => d.status.name))));
+    expect(statuses.filter((st) => st !== 'COMPLETED')).toEqual([]);
   });
 });
 

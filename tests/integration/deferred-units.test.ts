@@ -3,7 +3,7 @@ import { createOffice, createTaskTemplate, createUnitWithToken, root, type Offic
 import { expectStatus, type Api } from './support/http';
 import { roundBody, waitForRound, waitUntilIssued } from './support/rounds';
 import { myTask, submitTask } from './support/tasks';
-import { waitUntilRunning, withTemporal } from './support/temporal';
+import { firstTaskDeferral, waitUntilRunning, withTemporal } from './support/temporal';
 
 // A round whose first ladder step is days away starts each unit with its first workflow task deferred to that step
 // (DUBAN_DEFER_UNIT_FIRST_TASK, on by default), on the real Temporal server. A plain signal would leave such a unit
@@ -16,13 +16,7 @@ let template: string;
 let roundId: string;
 
 /** How long the unit's first workflow task was deferred, and how many workflow tasks it has completed. */
-async function unitRun(unitCode: string) {
-  return withTemporal(async (client) => {
-    const events = (await client.workflow.getHandle(unitWorkflowId(roundId, unitCode)).fetchHistory()).events ?? [];
-    const backoff = events[0]?.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff;
-    return { deferredSeconds: Number(backoff?.seconds ?? 0), workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length };
-  });
-}
+const unitRun = (unitCode: string) => withTemporal((client) => firstTaskDeferral(client, unitWorkflowId(roundId, unitCode)));
 
 beforeAll(async () => {
   city = await createOffice(root(), 'city');

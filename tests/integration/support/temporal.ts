@@ -58,3 +58,10 @@ export async function workflowTaskTimeoutSeconds(client: Client, workflowId: str
   const { raw } = await client.workflow.getHandle(workflowId).describe();
   return Number(raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds ?? 0);
 }
+
+/** How long a workflow's first workflow task was deferred after its start (Temporal's start delay), and how many workflow tasks it has completed. */
+export async function firstTaskDeferral(client: Client, workflowId: string): Promise<{ deferredSeconds: number; workflowTasks: number }> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const backoff = events[0]?.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff;
+  return { deferredSeconds: Number(backoff?.seconds ?? 0), workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length };
+}
