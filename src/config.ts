@@ -40,19 +40,19 @@ const Config = z.object({
    */
   DUBAN_WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
   /**
-   * Workflow tasks a worker holds at once. A unit workflow that a worker's fan-out starts comes back to that
-   * worker with the start response (eager start) only while it has a free slot; otherwise it waits in the task
-   * queue, behind thousands of others in a national round, and so does the unit's first write. 256 keeps that
-   * queue short while a round issues (bench/RESULTS.md). On a crowded CPU a worker may not reach the last of them
-   * within the 10 s a workflow task may take; the server then hands that task out again (0-3 units in 20,000).
-   */
-  /**
    * A unit whose first ladder step is at least a minute away is started with its first workflow task deferred to
    * that step (Temporal's start delay): starting a national round's 20,000 units then costs the servers a start
    * each, and each unit runs when it has something to do. A write, a closing round or a published calendar runs
    * it at once. 'false' runs every unit's first workflow task as it starts.
    */
   DUBAN_DEFER_UNIT_FIRST_TASK: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * Workflow tasks a worker holds at once. A unit workflow that a worker's fan-out starts comes back to that
+   * worker with the start response (eager start) only while it has a free slot; otherwise it waits in the task
+   * queue, behind thousands of others in a national round, and so does the unit's first write. 256 keeps that
+   * queue short while a round issues (bench/RESULTS.md). On a crowded CPU a worker may not reach the last of them
+   * within the 10 s a workflow task may take; the server then hands that task out again (0-3 units in 20,000).
+   */
   DUBAN_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(2000).default(256),
   /**
    * A board whose scope has at least this many units (a province's or a large city's, in a national round) is drawn
