@@ -1,14 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { RoundStatus } from '../domain/vocabulary';
 import { computeAndStoreEvaluation } from '../store/evaluation';
 import { enqueueNotifications } from '../store/notifications';
-import { closeUnitSignal, firstStepAt, UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
+import { closeUnitSignal, firstStepAt, unitWorkflowId, type UnitOutcome } from '../workflows/contracts';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { ActivityDeps } from './deps';
 import { createIssuer } from './issuing';
-import { signalUnitNow } from './unitWorkflows';
+import { signalUnitNow, unitWorkflowOptions } from './unitWorkflows';
 
 /** Temporal calls in flight at once from one fan-out activity. */
 const CONCURRENCY = 16;
@@ -90,11 +89,8 @@ export function createRoundActivities(deps: ActivityDeps) {
         if (delay > 0) deferred++;
         try {
           const handle = await client.workflow.start<typeof superviseUnit>('superviseUnit', {
-            taskQueue,
-            workflowId: unitWorkflowId(roundId, unitCode),
+            ...unitWorkflowOptions(taskQueue, roundId, unitCode),
             args: [{ roundId, unitCode, carried: { tasks, outcome: null } }],
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
             // Deferred, the first workflow task is scheduled by the server at the unit's first step; otherwise it
             // comes back with the start response when this worker has a free slot.
             ...(delay > 0 ? { startDelay: delay } : { requestEagerStart: eagerStart }),

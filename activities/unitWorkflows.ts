@@ -4,6 +4,20 @@ import { UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId } from '../workflows/contrac
 import type { superviseUnit } from '../workflows/superviseUnit';
 
 /**
+ * How every unit workflow is started, whoever starts it (the round's fan-out, a write that reached a unit first, a
+ * signal-with-start): its deterministic id, never reused, so a second start finds the first; and its workflow-task
+ * timeout, kept across continue-as-new.
+ */
+export function unitWorkflowOptions(taskQueue: string, roundId: string, unitCode: string) {
+  return {
+    taskQueue,
+    workflowId: unitWorkflowId(roundId, unitCode),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
+  } as const;
+}
+
+/**
  * Signals a unit's workflow so that it runs now. A plain signal to a unit whose first workflow task is deferred to
  * its first ladder step (DUBAN_DEFER_UNIT_FIRST_TASK) waits until that step; signal-with-start runs it at once. A unit
  * its round has not started yet is started, reading its own list, as a write to it starts it. Returns false when the
@@ -18,13 +32,10 @@ export async function signalUnitNow<Arg>(
 ): Promise<boolean> {
   try {
     await client.workflow.signalWithStart<typeof superviseUnit, [Arg]>('superviseUnit', {
-      taskQueue,
-      workflowId: unitWorkflowId(unit.roundId, unit.unitCode),
+      ...unitWorkflowOptions(taskQueue, unit.roundId, unit.unitCode),
       args: [{ roundId: unit.roundId, unitCode: unit.unitCode }],
       signal,
       signalArgs: [arg],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
     });
     return true;
   } catch (err) {

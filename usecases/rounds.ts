@@ -32,8 +32,10 @@ async function roundViews({ db }: UseCaseContext, actor: Actor, rounds: RoundRow
   }));
 }
 
-/** A launch retried with the same Idempotency-Key maps to the same round id. */
-/** POST /rounds; `onRecorded` as in usecases/launch.ts (a new round committed, its workflow not started yet). */
+/**
+ * POST /rounds. A launch retried with the same Idempotency-Key maps to the same round id. `onRecorded` as in
+ * usecases/launch.ts (a new round committed, its workflow not started yet).
+ */
 export async function launchRound(ctx: UseCaseContext, actor: Actor, body: LaunchRoundBody, idempotencyKey?: string, onRecorded?: (round: { id: string; unitCount: number }) => void) {
   const id = idempotencyKey ? uuidFromKey(`${actor.tokenId ?? actor.actor}:${idempotencyKey}`) : randomUUID();
   return launch({ db: ctx.db, client: ctx.client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, settings: launchSettings(ctx.config) }, { kind: 'office', office: actor.office!, tokenId: actor.tokenId, actor: actor.actor }, body, id, undefined, onRecorded);

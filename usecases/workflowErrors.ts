@@ -1,10 +1,10 @@
 import { setTimeout } from 'node:timers/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { AppError, conflict, notFound, unprocessable } from '../api/problem';
 import { serviceUnavailable } from '../api/unavailable';
 import { codeOfFailureType, ErrorCode } from '../domain/errors';
-import { UNIT_WORKFLOW_TASK_TIMEOUT, unitWorkflowId } from '../workflows/contracts';
+import { unitWorkflowOptions } from '../activities/unitWorkflows';
 import type { superviseUnit } from '../workflows/superviseUnit';
 import type { UseCaseContext } from './context';
 
@@ -64,13 +64,7 @@ export async function viaWorkflow<T>(
 /** Starts a unit's workflow of an open round that its round has not started yet; it then reads its own list. */
 async function startUnitWorkflow(ctx: Pick<UseCaseContext, 'client' | 'config'>, roundId: string, unitCode: string): Promise<void> {
   try {
-    await ctx.client.workflow.start<typeof superviseUnit>('superviseUnit', {
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      workflowId: unitWorkflowId(roundId, unitCode),
-      args: [{ roundId, unitCode }],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
-    });
+    await ctx.client.workflow.start<typeof superviseUnit>('superviseUnit', { ...unitWorkflowOptions(ctx.config.TEMPORAL_TASK_QUEUE, roundId, unitCode), args: [{ roundId, unitCode }] });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
