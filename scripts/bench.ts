@@ -9,8 +9,9 @@ import { main as directoryImport } from '../bench/import';
 import { main as issueRound } from '../bench/issue-round';
 import { main as massDeadline } from '../bench/mass-deadline';
 import { main as national } from '../bench/national';
+import { main as wakeStorm } from '../bench/wake-storm';
 
-const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, 'board-refresh': boardRefresh, national, 'api-load': apiLoad };
+const benchmarks: Record<string, (argv: string[]) => Promise<number>> = { 'issue-round': issueRound, 'mass-deadline': massDeadline, import: directoryImport, evidence, board, 'board-refresh': boardRefresh, national, 'api-load': apiLoad, 'wake-storm': wakeStorm };
 
 const argv = process.argv.slice(2);
 const name = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : argv.includes('--cluster') ? 'national' : 'issue-round';

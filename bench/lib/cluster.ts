@@ -20,13 +20,13 @@ export interface BenchCluster {
 
 /**
  * The cluster stack as a deployment runs it (scripts/stack/cluster.ts: the real Temporal server on PostgreSQL)
- * with `workers` worker processes and one API process, once the API is ready and the workers have bundled
- * their workflows. Everything started is stopped again if it does not come up.
+ * with `workers` worker processes and one API process, each given `env` on top of its own settings, once the API
+ * is ready and the workers have bundled their workflows. Everything started is stopped again if it does not come up.
  */
-export async function startBenchCluster(opts: { dataDir: string; taskQueue: string; workers: number }): Promise<BenchCluster> {
+export async function startBenchCluster(opts: { dataDir: string; taskQueue: string; workers: number; env?: Record<string, string> }): Promise<BenchCluster> {
   const stack = await startClusterStack({ dataDir: opts.dataDir, persistent: false, ui: false, log: (m) => console.error(`[stack] ${m}`) });
   const port = await freePort();
-  const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: opts.taskQueue, LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(opts.dataDir, 'files') };
+  const env = { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: opts.taskQueue, LOG_LEVEL: 'warn', PORT: String(port), DUBAN_FILES_DIR: path.join(opts.dataDir, 'files'), ...opts.env };
   // BENCH_APP_NODE_ARGS go to each app process's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them).
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const start = (service: 'api' | 'worker', logFile: string) => {
