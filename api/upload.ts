@@ -29,6 +29,9 @@ const DRAIN_FACTOR = 4;
  * no file behind.
  */
 export async function receiveFile(req: Request, opts: { dir: string; maxBytes: number }): Promise<Received> {
+  // Listened for from the first moment: a client gone while the folder is made would otherwise never be heard of.
+  const interrupted = untilInterrupted(req);
+  interrupted.catch(() => undefined);
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: opts.maxBytes, fields: 20, parts: 40, fieldSize: 64 * 1024 } });
@@ -38,6 +41,7 @@ export async function receiveFile(req: Request, opts: { dir: string; maxBytes: n
   await fs.promises.mkdir(opts.dir, { recursive: true });
   const target = path.join(opts.dir, `${randomUUID()}.part`);
   let received: Received | undefined;
+  let out: fs.WriteStream | undefined;
   let writing: Promise<void> | undefined;
   let truncated = false;
   let seen = 0;
@@ -58,7 +62,8 @@ export async function receiveFile(req: Request, opts: { dir: string; maxBytes: n
         },
       });
       stream.on('limit', () => (truncated = true));
-      writing = pipeline(stream, meter, fs.createWriteStream(target, { flags: 'wx', mode: 0o600 })).then(() => {
+      out = fs.createWriteStream(target, { flags: 'wx', mode: 0o600 });
+      writing = pipeline(stream, meter, out).then(() => {
         received = { path: target, name: safeFileName(info.filename), size, sha256: hash.digest('hex') };
       });
       writing.catch(reject);
@@ -72,11 +77,6 @@ export async function receiveFile(req: Request, opts: { dir: string; maxBytes: n
     seen += chunk.length;
     if (seen > opts.maxBytes * DRAIN_FACTOR + 1024 * 1024) req.destroy();
   });
-  const interrupted = new Promise<never>((_, reject) => {
-    req.once('close', () => {
-      if (!req.complete) reject(badRequest('the upload was interrupted', undefined, ErrorCode.MalformedBody));
-    });
-  });
   req.pipe(parser);
 
   try {
@@ -89,10 +89,33 @@ export async function receiveFile(req: Request, opts: { dir: string; maxBytes: n
   } catch (err) {
     req.unpipe(parser);
     parser.destroy();
-    await fs.promises.rm(target, { force: true });
+    await discard(out, target);
     if (err instanceof AppError) throw err;
     throw badRequest(`the upload could not be read: ${(err as Error).message}`, undefined, ErrorCode.MalformedBody);
   }
+}
+
+/** Rejects once the request is closed before its body was read to the end, or at once if it was already. */
+function untilInterrupted(req: Request): Promise<never> {
+  return new Promise((_, reject) => {
+    const refuse = () => reject(badRequest('the upload was interrupted', undefined, ErrorCode.MalformedBody));
+    if (req.destroyed && !req.complete) refuse();
+    else req.once('close', () => !req.complete && refuse());
+  });
+}
+
+/**
+ * Removes a refused upload's file. The file is closed first: a file still being opened when the upload is refused
+ * would otherwise be created after its removal, and stay.
+ */
+async function discard(out: fs.WriteStream | undefined, target: string) {
+  if (out && !out.closed) {
+    await new Promise<void>((resolve) => {
+      out.once('close', () => resolve());
+      out.destroy();
+    });
+  }
+  await fs.promises.rm(target, { force: true });
 }
 
 /** A spreadsheet or other small upload read whole, for the directory import. */
