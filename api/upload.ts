@@ -129,7 +129,8 @@ const missingPart = (field: string) => badRequest(`send multipart/form-data with
 
 /**
  * Reads the one file part `field` of a multipart/form-data request into memory, up to
- * `maxBytes`; a larger one is refused as soon as it passes the limit, and nothing of it is kept.
+ * `maxBytes`; a larger one is refused as soon as it passes the limit, and nothing of it is kept. A client gone
+ * before the body ends gets its request refused, not left waiting.
  */
 export function readUpload(req: Request, field: string, maxBytes: number): Promise<Upload> {
   if (!req.is('multipart/form-data')) {
@@ -142,6 +143,7 @@ export function readUpload(req: Request, field: string, maxBytes: number): Promi
     return Promise.reject(uploadTooLarge(maxBytes));
   }
   return new Promise((resolve, reject) => {
+    untilInterrupted(req).catch(reject);
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 21 } });

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { receiveFile, type Received } from '../../api/upload';
+import { readUpload, receiveFile, type Received } from '../../api/upload';
 
 /**
  * `receiveFile` behind a real HTTP server on a loopback port, as the API mounts it: what each request came to
@@ -24,6 +24,18 @@ async function uploadServer() {
       outcomes.kept++;
       received.push(kept);
       await fs.promises.rm(file);
+      res.status(201).end();
+    } catch {
+      outcomes.refused++;
+      if (!res.headersSent) res.status(400).end();
+    }
+  });
+  // The directory import's reader, which holds a small upload in memory.
+  app.post('/imports', async (req, res) => {
+    outcomes.entered++;
+    try {
+      await readUpload(req, 'file', 1024 * 1024);
+      outcomes.kept++;
       res.status(201).end();
     } catch {
       outcomes.refused++;
@@ -50,10 +62,10 @@ const BOUNDARY = 'duban-upload-test';
 const fileHead = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="工作总结.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 `;
 
 /** Sends a request's head and the head of its file part on a socket, and goes away at once. */
-function sendAndLeave(port: number): Promise<void> {
+function sendAndLeave(port: number, route = '/files'): Promise<void> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(`POST /files HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 100000\r\n\r\n${fileHead}`);
+      socket.write(`POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 100000\r\n\r\n${fileHead}`);
       setImmediate(() => {
         socket.destroy();
         resolve();
@@ -76,6 +88,17 @@ describe('receiving an evidence upload', () => {
       await settled(server.outcomes, 100);
       expect(server.outcomes).toEqual({ entered: 100, kept: 0, refused: 100 });
       expect(server.left()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('when clients go away in the middle of a spreadsheet to import, then every request ends refused', async () => {
+    const server = await uploadServer();
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => sendAndLeave(server.port, '/imports')));
+      await settled(server.outcomes, 20);
+      expect(server.outcomes).toEqual({ entered: 20, kept: 0, refused: 20 });
     } finally {
       await server.close();
     }
