@@ -17,31 +17,25 @@ async function uploadServer() {
   const outcomes = { entered: 0, kept: 0, refused: 0 };
   const received: Array<Omit<Received, 'path'>> = [];
   const app = express();
-  app.post('/files', async (req, res) => {
+  /** A route that counts each request in, and out as kept (201) or refused (400). */
+  const counted = (read: (req: express.Request) => Promise<void>) => async (req: express.Request, res: express.Response) => {
     outcomes.entered++;
     try {
-      const { path: file, ...kept } = await receiveFile(req, { dir, maxBytes: 1024 * 1024 });
+      await read(req);
       outcomes.kept++;
-      received.push(kept);
-      await fs.promises.rm(file);
       res.status(201).end();
     } catch {
       outcomes.refused++;
       if (!res.headersSent) res.status(400).end();
     }
-  });
+  };
+  app.post('/files', counted(async (req) => {
+    const { path: file, ...kept } = await receiveFile(req, { dir, maxBytes: 1024 * 1024 });
+    received.push(kept);
+    await fs.promises.rm(file);
+  }));
   // The directory import's reader, which holds a small upload in memory.
-  app.post('/imports', async (req, res) => {
-    outcomes.entered++;
-    try {
-      await readUpload(req, 'file', 1024 * 1024);
-      outcomes.kept++;
-      res.status(201).end();
-    } catch {
-      outcomes.refused++;
-      if (!res.headersSent) res.status(400).end();
-    }
-  });
+  app.post('/imports', counted(async (req) => void (await readUpload(req, 'file', 1024 * 1024))));
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
