@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { groupBy } from '../domain/collections';
 import { escalationTarget } from '../domain/escalation';
 import { shanghaiDate } from '../domain/time';
-import { OPEN_TASK_STATUSES, levelRank, type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
+import { type EscalationLevel, type TaskStatus } from '../domain/vocabulary';
 import type { Db } from '../src/db';
-import { enqueueNotifications } from '../store/notifications';
+import { recordFiredSteps } from '../store/ladderSteps';
+import { wakeWebhooks } from '../store/notifications';
 import type { RoundSpec } from '../store/roundSpec';
 import { insertSubmission, reviewPendingSubmission } from '../store/submissions';
 import { ErrorType, type ExtendTaskInput, type PlannedStep, type ReviewSubmissionInput, type SubmitTaskInput, type UnitOutcome, type WaiveTaskInput } from '../workflows/contracts';
@@ -139,59 +139,16 @@ export function createTaskActivities({ db, calendars, client, taskQueue, noticeS
     },
 
     /**
-     * Acts on ladder steps whose instant has come: a step at or past the deadline turns an
-     * open task overdue; a step with a level records the escalation for its target office,
-     * raises the task's level and queues a notification. Each kind of write is one statement
-     * for all the steps, and keys make every write repeatable.
+     * Acts on ladder steps whose instant has come (`recordFiredSteps`: the task turned overdue at its
+     * deadline, the escalation for its target office, the level raised, the notice queued) in one
+     * statement, then wakes the delivery workflow of every webhook given one of the notices.
      */
     async fireSteps(input: { roundId: string; unitCode: string; now: number; items: Array<{ taskId: string; cycle: number; level: EscalationLevel | null; at: number }> }): Promise<{ statuses: Record<string, TaskStatus> }> {
-      const unit = await db.unit.findUniqueOrThrow({ where: { code: input.unitCode }, include: { office: true } });
-      const tasks = new Map((await db.task.findMany({ where: { id: { in: [...new Set(input.items.map((i) => i.taskId))] } } })).map((t) => [t.id, t]));
-      const live = input.items.filter((i) => {
-        const t = tasks.get(i.taskId);
-        return t && t.ladderCycle === i.cycle && OPEN_TASK_STATUSES.includes(t.status);
-      });
-
-      const turningOverdue = [...new Set(live.filter((i) => i.at >= tasks.get(i.taskId)!.dueAt.getTime()).map((i) => i.taskId))];
-      if (turningOverdue.length > 0) {
-        await db.task.updateMany({ where: { id: { in: turningOverdue }, status: { in: ['issued', 'returned'] } }, data: { status: 'overdue' } });
-        for (const id of turningOverdue) tasks.get(id)!.status = 'overdue';
-      }
-
-      const steps = live.filter((i): i is typeof i & { level: EscalationLevel } => i.level !== null);
-      if (steps.length > 0) {
-        const targets = await officeTargets(db, unit.office.path);
-        const targetOf = (level: EscalationLevel) => targets[escalationTarget(level)];
-        await db.escalation.createMany({
-          skipDuplicates: true,
-          data: steps.map((i) => ({ roundId: input.roundId, taskId: i.taskId, unitId: unit.id, level: i.level, cycle: i.cycle, targetOfficeId: targetOf(i.level), scheduledAt: new Date(i.at), firedAt: new Date(input.now) })),
-        });
-        const raised = new Map<string, EscalationLevel>();
-        for (const i of steps) {
-          const current = raised.get(i.taskId) ?? tasks.get(i.taskId)!.escalationLevel;
-          if (levelRank(i.level) > levelRank(current)) raised.set(i.taskId, i.level);
-        }
-        for (const [level, ids] of groupBy(raised, ([, l]) => l)) {
-          await db.task.updateMany({ where: { id: { in: ids.map(([id]) => id) } }, data: { escalationLevel: level } });
-        }
-        await enqueueNotifications(
-          db,
-          client,
-          taskQueue,
-          steps.map((i) => {
-            const task = tasks.get(i.taskId)!;
-            return {
-              id: `escalation:${task.id}:${i.level}:${i.cycle}`,
-              kind: `escalation.${i.level}`,
-              targetOfficeId: targetOf(i.level),
-              unitId: unit.id,
-              roundId: input.roundId,
-              payload: { roundId: input.roundId, unitCode: unit.code, unitName: unit.name, taskId: task.id, taskCode: task.code, taskTitle: task.title, level: i.level, dueDate: task.dueDate, scheduledAt: new Date(i.at).toISOString() },
-            };
-          }),
-        );
-      }
-      return { statuses: Object.fromEntries(live.map((i) => [i.taskId, tasks.get(i.taskId)!.status])) };
+      const steps = input.items.map((i) => ({ ...i, target: i.level === null ? ('own' as const) : escalationTarget(i.level) }));
+      const fired = await recordFiredSteps(db, { roundId: input.roundId, unitCode: input.unitCode, now: input.now, steps });
+      if (!fired.unitFound) throw new Error(`no unit ${input.unitCode}`);
+      await wakeWebhooks(client, taskQueue, fired.webhookIds);
+      return { statuses: fired.statuses };
     },
 
     async finishUnit(input: { roundId: string; unitCode: string; outcome: UnitOutcome }): Promise<void> {
@@ -199,12 +156,4 @@ export function createTaskActivities({ db, calendars, client, taskQueue, noticeS
       await db.roundUnit.update({ where: { roundId_unitId: { roundId: input.roundId, unitId: unit.id } }, data: { closedAt: new Date() } });
     },
   };
-}
-
-/** The offices a unit's ladder notifies: its own office, that office's parent, and the root. */
-async function officeTargets(db: Db, officePath: string): Promise<Record<'own' | 'parent' | 'root', string>> {
-  const codes = officePath.split('/').filter(Boolean);
-  const offices = await db.office.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } });
-  const idOf = (code: string) => offices.find((o) => o.code === code)!.id;
-  return { own: idOf(codes[codes.length - 1]), parent: idOf(codes[Math.max(0, codes.length - 2)]), root: idOf(codes[0]) };
 }

@@ -39,7 +39,13 @@ export async function enqueueNotifications(db: Db, client: Client, taskQueue: st
   }
   if (deliveries.length === 0) return 0;
   await db.notificationDelivery.createMany({ skipDuplicates: true, data: deliveries });
-  for (const webhookId of new Set(deliveries.map((d) => d.webhookId))) {
+  await wakeWebhooks(client, taskQueue, deliveries.map((d) => d.webhookId));
+  return deliveries.length;
+}
+
+/** Starts or wakes the delivery workflow of each webhook given new deliveries (each once, however many it was given). */
+export async function wakeWebhooks(client: Client, taskQueue: string, webhookIds: string[]): Promise<void> {
+  for (const webhookId of new Set(webhookIds)) {
     await client.workflow.signalWithStart('deliverWebhook', {
       workflowId: webhookWorkflowId(webhookId),
       taskQueue,
@@ -48,5 +54,4 @@ export async function enqueueNotifications(db: Db, client: Client, taskQueue: st
       signalArgs: [],
     });
   }
-  return deliveries.length;
 }

@@ -1,13 +1,7 @@
 // What recording a submission and a review writes, called as the unit workflow calls them (the
 // activities, against the real PostgreSQL): a retry of a recorded submission, a round that is no
 // longer open, and the audit of an accepted submission's files.
-import os from 'node:os';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { fixedCalendars } from '../../activities/calendar';
-import { createTaskActivities } from '../../activities/tasks';
-import { LocalBlobStore } from '../../blobs/local';
-import { createLogger } from '../../src/logger';
 import { submissionFiles } from '../../store/files';
 import { ErrorType } from '../../workflows/contracts';
 import { useWorkflowHarness, type Scenario } from './support/harness';
@@ -18,16 +12,7 @@ const h = useWorkflowHarness();
 async function issuedRound(s: Scenario, tasks: number) {
   const round = await s.seedRound({ tasks: Array.from({ length: tasks }, () => ({ dueDate: '2027-01-14', evidence: ['summary' as const] })) });
   const planned = await s.issued(await s.startUnit(round));
-  const activities = createTaskActivities({
-    db: s.db,
-    client: s.client,
-    taskQueue: s.taskQueue,
-    calendars: fixedCalendars(s.time.calendar()),
-    logger: createLogger('silent', 'duban-test'),
-    blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')),
-    minResponses: 3,
-    noticeSpreadMinutes: 0,
-  });
+  const activities = s.taskActivities();
   const unitCode = round.unitCodes[0];
   const unit = { roundId: round.roundId, unitCode, at: await s.now() };
   return { round, unit, unitId: (await s.db.unit.findUniqueOrThrow({ where: { code: unitCode } })).id, taskIds: planned.map((t) => t.taskId), activities };

@@ -8,6 +8,7 @@ import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
+import { createTaskActivities } from '../../../activities/tasks';
 import { EscalationPolicyInput, RubricInput } from '../../../domain/schemas/rounds';
 import type { EvidenceKind } from '../../../domain/vocabulary';
 import { createDb, type Db } from '../../../src/db';
@@ -161,8 +162,14 @@ export class Scenario {
   at = (iso: string) => this.time.at(iso);
   date = (d: string) => this.time.date(d);
 
+  /** What the worker's activities are given: this scenario's database, queue and calendar fixture. */
+  private activityDeps(client: Client) {
+    const { db } = this.harness;
+    return { db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, noticeSpreadMinutes: this.noticeSpreadMinutes, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) };
+  }
+
   async startWorker(): Promise<void> {
-    const { env, db } = this.harness;
+    const { env } = this.harness;
     // Not env.client (see plainClient): in the round's closeUnitWorkflows activity, which awaits
     // unit results, it would let the server skip past that activity's own heartbeat timeout.
     const client = (this.plainClient = new Client({ connection: env.connection, namespace: env.namespace }));
@@ -170,9 +177,14 @@ export class Scenario {
       connection: env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: this.harness.bundle,
-      activities: createActivities({ db, client, taskQueue: this.taskQueue, calendars: fixedCalendars(this.time.calendar()), logger: createLogger('silent', 'duban-test'), minResponses: 3, noticeSpreadMinutes: this.noticeSpreadMinutes, deferFirstTask: this.deferFirstTask, blobs: new LocalBlobStore(path.join(os.tmpdir(), 'duban-workflow-tests-blobs')) }),
+      activities: createActivities({ ...this.activityDeps(client), deferFirstTask: this.deferFirstTask }),
     });
     this.running = this.worker.run();
+  }
+
+  /** The task activities as the scenario's worker runs them, to call directly as a unit workflow calls them. */
+  taskActivities() {
+    return createTaskActivities(this.activityDeps(this.client));
   }
 
   async now(): Promise<number> {
