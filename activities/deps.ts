@@ -17,6 +17,8 @@ export interface ActivityDeps {
   minResponses: number;
   /** Minutes after 09:00 over which a round's units' 09:00 ladder notices are spread (DUBAN_NOTICE_SPREAD_MINUTES). */
   noticeSpreadMinutes: number;
+  /** HH:MM at which the ladder's notices go out in rounds this worker launches (DUBAN_NOTICE_TIME); 09:00 when not given. */
+  noticeTime?: string;
   /** The API's address as webhook receivers reach it, for the links to documents an event carries. */
   publicUrl?: string;
   /** The client shares the worker's NativeConnection, so workflows it starts may be started eagerly. */

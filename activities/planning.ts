@@ -20,10 +20,17 @@ export function noticeOffsetMs(roundId: string, unitCode: string, spreadMinutes:
   return (digest.readUIntBE(0, 6) % seconds) * 1000;
 }
 
-/** A unit's notice offset in a round: the spread frozen into the round at launch, else the worker's setting. */
+/**
+ * How long after 09:00 a unit's ladder notices in a round go out: the distance of the round's notice time from
+ * 09:00 (frozen into the round at launch; 09:00 in rounds launched before), plus the unit's offset in the round's
+ * spread (frozen the same way, else the worker's setting).
+ */
 export function roundNoticeOffsetMs(round: { id: string; spec: unknown }, unitCode: string, workerSpreadMinutes: number): number {
-  return noticeOffsetMs(round.id, unitCode, (round.spec as RoundSpec).noticeSpreadMinutes ?? workerSpreadMinutes);
+  const spec = round.spec as RoundSpec;
+  return minutesOfDay(spec.noticeTime ?? NOTICE_TIME) * 60_000 - minutesOfDay(NOTICE_TIME) * 60_000 + noticeOffsetMs(round.id, unitCode, spec.noticeSpreadMinutes ?? workerSpreadMinutes);
 }
+
+const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 export interface TaskPlan {
   dueDate: string;

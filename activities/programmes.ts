@@ -7,12 +7,13 @@ import { uuidFromKey } from '../src/ids';
 import { launchRound } from '../usecases/launch';
 import type { ProgrammeRunResult } from '../workflows/contracts';
 import type { ActivityDeps } from './deps';
+import { NOTICE_TIME } from './planning';
 import type { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_OPEN_DAYS: Record<string, number> = { month: 30, quarter: 91, year: 365 };
 
-export function createProgrammeActivities({ db, client, taskQueue, minResponses, noticeSpreadMinutes }: ActivityDeps) {
+export function createProgrammeActivities({ db, client, taskQueue, minResponses, noticeSpreadMinutes, noticeTime = NOTICE_TIME }: ActivityDeps) {
   return {
     async launchProgrammeRun({ programmeId, runId, at, by }: { programmeId: string; runId: string; at: number; by?: string }): Promise<ProgrammeRunResult> {
       const programme = await db.programme.findUniqueOrThrow({ where: { id: programmeId }, include: { office: true } });
@@ -28,7 +29,7 @@ export function createProgrammeActivities({ db, client, taskQueue, minResponses,
       const body = LaunchRoundBody.safeParse({ ...round, title: `${title ?? programme.title}（${period}）`, period, closesAt: new Date(at + days * DAY_MS).toISOString() });
       if (!body.success) throw ApplicationFailure.nonRetryable(`programme ${programmeId} has an invalid round template: ${body.error.message}`, failureType(ErrorCode.ProgrammeInvalid));
       try {
-        await launchRound({ db, client, taskQueue, settings: { minObserversForUnit: minResponses, noticeSpreadMinutes } }, { kind: 'office', office: programme.office, actor: by ?? 'schedule' }, body.data, roundId, programmeId);
+        await launchRound({ db, client, taskQueue, settings: { minObserversForUnit: minResponses, noticeSpreadMinutes, noticeTime } }, { kind: 'office', office: programme.office, actor: by ?? 'schedule' }, body.data, roundId, programmeId);
       } catch (err) {
         if (err instanceof InvalidInput) throw ApplicationFailure.nonRetryable(`${err.message}: ${JSON.stringify(err.errors)}`, failureType(ErrorCode.ProgrammeInvalid));
         throw err;

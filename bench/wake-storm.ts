@@ -1,8 +1,9 @@
 /**
  * The wake storm on the cluster stack: every unit of a U x T round has its first ladder step at the same instant,
  * and no unit has run before it. The round is launched through the API with every task due three working days after
- * the next 09:00 in Asia/Shanghai that is at least `--lead` minutes away, so every task's reminder (the default
- * ladder's first step) falls at that 09:00; with `--spread 0` (the default here) no unit is offset from it. With
+ * the next `--notice-time` (09:00 by default; the app's DUBAN_NOTICE_TIME) in Asia/Shanghai on a working day that is
+ * at least `--lead` minutes away, so every task's reminder (the default ladder's first step) falls at that instant;
+ * with `--spread 0` (the default here) no unit is offset from it. With
  * units' first workflow tasks deferred to their first step (DUBAN_DEFER_UNIT_FIRST_TASK, the default), the Temporal
  * server holds every unit until that instant and then hands the workers all of them at once.
  *
@@ -11,11 +12,12 @@
  * one instant as their start delay and completing in their first workflow task, timed from that instant until every
  * one has completed, run by a worker in this process with as many workflow-task slots as a product worker.
  *
- *   npm run bench -- wake-storm --units 20000 --tasks 30 [--spread 0] [--lead 12] [--max-wait 120] [--out report.json]
+ *   npm run bench -- wake-storm --units 20000 --tasks 30 [--notice-time 09:00] [--spread 0] [--lead 12] [--max-wait 120] [--out report.json]
  *
- * The instant is a real 09:00 in Asia/Shanghai (01:00 UTC) on a working day: start the benchmark at least `--lead`
- * minutes before it (long enough to set up and issue the round; 12 minutes for 20,000 units here). It refuses to
- * wait longer than `--max-wait` minutes for it.
+ * The instant is real (the Temporal server's clock cannot be moved): a working day's 09:00 in Asia/Shanghai (01:00
+ * UTC), or, with `--notice-time HH:MM` (06:00-14:00), that time of a working day. Start the benchmark at least
+ * `--lead` minutes before it (long enough to set up and issue the round; 12 minutes for 20,000 units here). It
+ * refuses to wait longer than `--max-wait` minutes for it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +38,7 @@ import { directoryThroughApi, largestHistories } from './lib/nationalRound';
 import { ProcSampler, type Sample } from './lib/proc';
 import { workflowTaskWarnings } from './lib/workflowTasks';
 
-const USAGE = 'usage: npm run bench -- wake-storm --units 20000 --tasks 30 [--workers 2] [--spread 0] [--lead 12] [--max-wait 120] [--timeout 1800] [--json] [--out report.json]';
+const USAGE = 'usage: npm run bench -- wake-storm --units 20000 --tasks 30 [--workers 2] [--notice-time 09:00] [--spread 0] [--lead 12] [--max-wait 120] [--timeout 1800] [--json] [--out report.json]';
 const TASK_QUEUE = 'duban-bench';
 const REMINDER_WORKING_DAYS = 3; // the default ladder's reminder: three working days before the due date
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -44,13 +46,13 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 const mib = (kib: number) => Math.round(kib / 102.4) / 10;
 
 /**
- * The next 09:00 in Asia/Shanghai on a working day at least `leadMs` from `now`, and the due date whose reminder
- * falls on it.
+ * The next `noticeTime` (HH:MM) in Asia/Shanghai on a working day at least `leadMs` from `now`, and the due date
+ * whose reminder falls on it.
  */
-export function nextNineOClock(now: number, leadMs: number): { at: number; date: string; dueDate: string } {
+export function nextNoticeInstant(now: number, leadMs: number, noticeTime: string): { at: number; date: string; dueDate: string } {
   const calendar = loadCalendar();
   for (let date = shanghaiDate(now); ; date = addCalendarDays(date, 1)) {
-    const at = shanghaiInstant(date, '09:00').getTime();
+    const at = shanghaiInstant(date, noticeTime).getTime();
     if (at < now + leadMs || !calendar.isWorkingDay(date)) continue;
     const dueDate = calendar.shift(date, REMINDER_WORKING_DAYS).date;
     if (calendar.shift(dueDate, -REMINDER_WORKING_DAYS).date === date) return { at, date, dueDate };
@@ -108,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       units: { type: 'string', default: '20000' },
       tasks: { type: 'string', default: '30' },
       workers: { type: 'string', default: '2' },
+      'notice-time': { type: 'string', default: '09:00' },
       spread: { type: 'string', default: '0' },
       lead: { type: 'string', default: '12' },
       'max-wait': { type: 'string', default: '120' },
@@ -126,12 +129,14 @@ export async function main(argv: string[]): Promise<number> {
   const workers = Number(values.workers);
   if (![units, tasks, workers].every((n) => Number.isInteger(n) && n > 0) || tasks > 200) throw new Error(USAGE);
   const total = units * tasks;
+  // The app's own rule for the setting, so a time it would refuse stops here.
+  const noticeTime = loadConfig({ DATABASE_URL: 'postgresql://unused', DUBAN_NOTICE_TIME: values['notice-time'] }).DUBAN_NOTICE_TIME;
   const started = Date.now();
-  const wake = nextNineOClock(started, Number(values.lead) * 60_000);
+  const wake = nextNoticeInstant(started, Number(values.lead) * 60_000, noticeTime);
   const waitMinutes = Math.round((wake.at - started) / 6000) / 10;
-  log(`every reminder at ${new Date(wake.at).toISOString()} (09:00 ${wake.date} in Asia/Shanghai, ${waitMinutes} min from now); every task due ${wake.dueDate}`);
+  log(`every reminder at ${new Date(wake.at).toISOString()} (${noticeTime} ${wake.date} in Asia/Shanghai, ${waitMinutes} min from now); every task due ${wake.dueDate}`);
   if (waitMinutes > Number(values['max-wait'])) {
-    log(`that is more than --max-wait ${values['max-wait']} minutes away: start the benchmark within that of a working day's 09:00 in Asia/Shanghai`);
+    log(`that is more than --max-wait ${values['max-wait']} minutes away: start the benchmark within that of a working day's ${noticeTime} in Asia/Shanghai, or give --notice-time`);
     return 2;
   }
 
@@ -146,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
   try {
-    cluster = await startBenchCluster({ dataDir, taskQueue: TASK_QUEUE, workers, env: { DUBAN_NOTICE_SPREAD_MINUTES: values.spread } });
+    cluster = await startBenchCluster({ dataDir, taskQueue: TASK_QUEUE, workers, env: { DUBAN_NOTICE_SPREAD_MINUTES: values.spread, DUBAN_NOTICE_TIME: noticeTime } });
     const { stack, baseUrl } = cluster;
     const config = loadConfig({ ...process.env, DATABASE_URL: stack.databaseUrl });
     const token = (await runTs('scripts/cli.ts', ['init', '--office', 'bench', '--name', '基准测试办公室', '--label', 'bench'], { ...process.env, DATABASE_URL: stack.databaseUrl })).trim().split('\n').pop()!;
@@ -229,6 +234,7 @@ export async function main(argv: string[]): Promise<number> {
       stack: cluster.shape,
       deferUnitFirstTask: config.DUBAN_DEFER_UNIT_FIRST_TASK,
       noticeSpreadMinutes: Number(values.spread),
+      noticeTime,
       instant: new Date(wake.at).toISOString(),
       dueDate: wake.dueDate,
       tasksIssuedSeconds,

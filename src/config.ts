@@ -31,6 +31,16 @@ const Config = z.object({
    * notice never leaves its day. 0 sends them all at 09:00 sharp.
    */
   DUBAN_NOTICE_SPREAD_MINUTES: z.coerce.number().int().min(0).max(600).default(60),
+  /**
+   * When the ladder's notices go out on their day (Beijing time, HH:MM), before the spread: 09:00 by default; an office
+   * that starts later (10:00, as many in Xinjiang do) sets it later. Between 06:00 and 14:00, so a notice spread by
+   * the most allowed still goes out on its day.
+   */
+  DUBAN_NOTICE_TIME: z
+    .string()
+    .regex(/^\d\d:\d\d$/, 'must be HH:MM')
+    .refine((t) => t >= '06:00' && t <= '14:00' && Number(t.slice(3)) < 60, 'must be between 06:00 and 14:00')
+    .default('09:00'),
   /** Longest the API waits for a workflow to take a submission, review or other update before it answers 503. */
   DUBAN_WORKFLOW_CALL_SECONDS: z.coerce.number().min(1).max(300).default(15),
   /**

@@ -48,7 +48,7 @@ export async function createWorker({ config, db, logger }: WorkerDeps): Promise<
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
-    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, noticeSpreadMinutes: config.DUBAN_NOTICE_SPREAD_MINUTES, eagerStart: true, deferFirstTask: config.DUBAN_DEFER_UNIT_FIRST_TASK, blobs, publicUrl: config.DUBAN_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
+    activities: createActivities({ db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, calendars: liveCalendars(db, readCalendarFile(config.DUBAN_CALENDAR_FILE)), logger, minResponses: config.DUBAN_MIN_RESPONSES_FOR_UNIT, noticeSpreadMinutes: config.DUBAN_NOTICE_SPREAD_MINUTES, noticeTime: config.DUBAN_NOTICE_TIME, eagerStart: true, deferFirstTask: config.DUBAN_DEFER_UNIT_FIRST_TASK, blobs, publicUrl: config.DUBAN_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` }),
     maxConcurrentActivityTaskExecutions: 64,
     maxConcurrentWorkflowTaskExecutions: config.DUBAN_WORKER_WORKFLOW_TASK_SLOTS,
     maxCachedWorkflows: config.DUBAN_WORKER_CACHED_WORKFLOWS,

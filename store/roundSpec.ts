@@ -27,6 +27,8 @@ export interface RoundSpec {
    * before it was frozen: those use the worker's setting.
    */
   noticeSpreadMinutes?: number;
+  /** HH:MM in Asia/Shanghai at which the ladder's notices go out, before the spread; absent in rounds launched before it was frozen: 09:00. */
+  noticeTime?: string;
   /** The supervision board's numbers; absent in rounds launched before the board, which use the defaults. */
   board?: BoardRule;
 }

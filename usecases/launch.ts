@@ -29,12 +29,15 @@ export interface Launcher extends Viewer {
 export interface LaunchSettings {
   minObserversForUnit: number;
   noticeSpreadMinutes: number;
+  /** HH:MM in Asia/Shanghai at which the round's ladder notices go out, before the spread. */
+  noticeTime: string;
 }
 
 /** The launch settings of this process's configuration. */
-export const launchSettings = (config: Pick<Config, 'DUBAN_MIN_RESPONSES_FOR_UNIT' | 'DUBAN_NOTICE_SPREAD_MINUTES'>): LaunchSettings => ({
+export const launchSettings = (config: Pick<Config, 'DUBAN_MIN_RESPONSES_FOR_UNIT' | 'DUBAN_NOTICE_SPREAD_MINUTES' | 'DUBAN_NOTICE_TIME'>): LaunchSettings => ({
   minObserversForUnit: config.DUBAN_MIN_RESPONSES_FOR_UNIT,
   noticeSpreadMinutes: config.DUBAN_NOTICE_SPREAD_MINUTES,
+  noticeTime: config.DUBAN_NOTICE_TIME,
 });
 
 export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoundBody, launchedAt: Date, settings: LaunchSettings) {
@@ -86,6 +89,7 @@ export async function resolveLaunch(db: Db, launcher: Launcher, body: LaunchRoun
     board: body.board ?? BoardRuleInput.parse({}),
     minObserversForUnit: unitThreshold(undefined, settings.minObserversForUnit),
     noticeSpreadMinutes: settings.noticeSpreadMinutes,
+    noticeTime: settings.noticeTime,
     ...(plan && template ? { questionnaire: { templateCode: template.code, templateVersion: template.version, contradiction: plan.contradiction ?? DEFAULT_CONTRADICTION_RULE } } : {}),
   };
   return {

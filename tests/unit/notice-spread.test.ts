@@ -1,5 +1,5 @@
 import { createCalendar } from '../../activities/calendar';
-import { noticeOffsetMs, planSteps } from '../../activities/planning';
+import { noticeOffsetMs, planSteps, roundNoticeOffsetMs } from '../../activities/planning';
 import { DEFAULT_ESCALATION_POLICY } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/time';
 import { loadConfig } from '../../src/config';
@@ -91,5 +91,49 @@ describe('DUBAN_NOTICE_SPREAD_MINUTES', () => {
 
   test('when negative, above 600 (a notice could leave its day) or not a whole number, then the configuration is refused naming it', () => {
     for (const bad of ['-1', '601', '1.5', 'soon']) expect(() => spreadOf(bad)).toThrow(/DUBAN_NOTICE_SPREAD_MINUTES/);
+  });
+});
+
+describe('a round’s notice time (DUBAN_NOTICE_TIME, frozen into the round at launch)', () => {
+  const round = (spec: object) => ({ id: ROUND, spec: { tasks: [], ...spec } });
+  const timeOf = (value?: string) => loadConfig({ DATABASE_URL: 'postgresql://x', ...(value === undefined ? {} : { DUBAN_NOTICE_TIME: value }) }).DUBAN_NOTICE_TIME;
+
+  test('when a round has none (launched before it was frozen), then its notices go out at 09:00 plus the unit’s spread offset', () => {
+    for (const code of unitCodes(50)) expect(roundNoticeOffsetMs(round({ noticeSpreadMinutes: 60 }), code, 0)).toBe(noticeOffsetMs(ROUND, code, 60));
+  });
+
+  test('when a round’s notices are at 10:30 or 08:00, then every 09:00 step moves by that much plus the unit’s offset, and the deadline stays at midnight', () => {
+    const later = roundNoticeOffsetMs(round({ noticeTime: '10:30', noticeSpreadMinutes: 0 }), 'u00001', 60);
+    expect(later).toBe(90 * 60_000);
+    const earlier = roundNoticeOffsetMs(round({ noticeTime: '08:00', noticeSpreadMinutes: 60 }), 'u00001', 0);
+    expect(earlier).toBe(-60 * 60_000 + noticeOffsetMs(ROUND, 'u00001', 60));
+    const plan = planSteps(calendar, '2026-10-09', DEFAULT_ESCALATION_POLICY, LONG_AGO, false, { noticeOffsetMs: later });
+    expect(plan.steps).toEqual([
+      { level: 'reminder', at: at('2026-09-29T10:30:00+08:00') },
+      { level: 'overdue', at: at('2026-10-10T00:00:00+08:00') },
+      { level: 'supervision', at: at('2026-10-13T10:30:00+08:00') },
+      { level: 'escalated', at: at('2026-10-19T10:30:00+08:00') },
+      { level: 'public_notice', at: at('2026-10-29T10:30:00+08:00') },
+    ]);
+  });
+
+  test('when the earliest and the latest notice times allowed meet the largest spread, then every step of every unit falls on the same Shanghai date as at 09:00', () => {
+    const unspread = planSteps(calendar, '2026-10-09', DEFAULT_ESCALATION_POLICY, LONG_AGO);
+    for (const noticeTime of [timeOf('06:00'), timeOf('14:00')]) {
+      for (const code of unitCodes(200)) {
+        const offset = roundNoticeOffsetMs(round({ noticeTime, noticeSpreadMinutes: 600 }), code, 0);
+        const plan = planSteps(calendar, '2026-10-09', DEFAULT_ESCALATION_POLICY, LONG_AGO, false, { noticeOffsetMs: offset });
+        expect(plan.steps.map((s) => [s.level, shanghaiDate(s.at)])).toEqual(unspread.steps.map((s) => [s.level, shanghaiDate(s.at)]));
+      }
+    }
+  });
+
+  test('when unset, then 09:00; HH:MM from 06:00 to 14:00 is accepted', () => {
+    expect(timeOf()).toBe('09:00');
+    for (const ok of ['06:00', '08:30', '10:00', '14:00']) expect(timeOf(ok)).toBe(ok);
+  });
+
+  test('when outside 06:00-14:00 or not HH:MM, then the configuration is refused naming it', () => {
+    for (const bad of ['05:59', '14:01', '9:00', '09:60', '24:00', '10:00:00', 'noon', '']) expect(() => timeOf(bad)).toThrow(/DUBAN_NOTICE_TIME/);
   });
 });

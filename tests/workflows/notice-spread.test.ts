@@ -62,4 +62,23 @@ describe('a ladder with its 09:00 notices spread', () => {
       s.at('2027-02-03T09:00:00+08:00'),
     ]);
   });
+
+  test('when the round was launched with its notices at 10:30 and a 60-minute spread, then the unit plans every notice at 10:30 plus its offset, fires the reminder then, and the deadline stays at midnight', async () => {
+    const s = await h.scenario('2027-01-05T10:00:00+08:00');
+    const round = await s.seedRound({ tasks: [{ dueDate: DUE }], units: 1, noticeSpreadMinutes: SPREAD_MINUTES, noticeTime: '10:30' });
+    const [plan] = await s.issued(await s.startUnit(round, round.unitCodes[0]));
+    const offset = noticeOffsetMs(round.roundId, round.unitCodes[0], SPREAD_MINUTES);
+    expect(plan.steps.map((st) => st.at)).toEqual([
+      s.at('2027-01-11T10:30:00+08:00') + offset,
+      s.at('2027-01-15T00:00:00+08:00'),
+      s.at('2027-01-19T10:30:00+08:00') + offset,
+      s.at('2027-01-25T10:30:00+08:00') + offset,
+      s.at('2027-02-03T10:30:00+08:00') + offset,
+    ]);
+    const reminderAt = plan.steps[0].at;
+    await s.sleepUntil(reminderAt - 60_000);
+    expect(await s.escalations(plan.taskId)).toHaveLength(0);
+    await s.sleepUntil(reminderAt + 60_000);
+    await eventually(async () => expect((await s!.escalations(plan.taskId)).map((r) => r.scheduledAt.getTime())).toEqual([reminderAt]));
+  });
 });

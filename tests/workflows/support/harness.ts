@@ -203,7 +203,7 @@ export class Scenario {
    * round with its spec (default escalation policy and rubric, as the API fills them in),
    * launched now on the server clock.
    */
-  async seedRound(opts: { tasks: TaskSpecInput[]; units?: number; closesAfterDays?: number; noticeSpreadMinutes?: number }): Promise<LaunchedRound> {
+  async seedRound(opts: { tasks: TaskSpecInput[]; units?: number; closesAfterDays?: number; noticeSpreadMinutes?: number; noticeTime?: string }): Promise<LaunchedRound> {
     const { db } = this;
     const p = this.prefix;
     const province = await db.office.create({ data: { code: `prov-${p}`, name: `省产改办 ${p}`, level: 'province', path: `/prov-${p}/` } });
@@ -229,6 +229,7 @@ export class Scenario {
       escalationPolicy: EscalationPolicyInput.parse({}),
       rubric: RubricInput.parse({}),
       ...(opts.noticeSpreadMinutes === undefined ? {} : { noticeSpreadMinutes: opts.noticeSpreadMinutes }),
+      ...(opts.noticeTime === undefined ? {} : { noticeTime: opts.noticeTime }),
     };
     const roundId = randomUUID();
     const launchedAt = await this.now();
