@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { appProcess, backgroundWork, startAppProcess, startClusterStack, stopPid, TEMPORAL_DB_SEPARATE, type ClusterStack } from '../../scripts/stack/cluster';
 import { postmasterPid } from '../../scripts/stack/postgres';
@@ -30,6 +31,8 @@ export async function startBenchCluster(opts: { dataDir: string; taskQueue: stri
   // BENCH_APP_NODE_ARGS go to each app process's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them).
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const start = (service: 'api' | 'worker', logFile: string) => {
+    // The processes append to their logs, and a benchmark reads its run's warnings from them: each run starts them empty.
+    fs.writeFileSync(path.join(opts.dataDir, logFile), '');
     const spec = appProcess(service, env, path.join(opts.dataDir, logFile));
     return startAppProcess({ ...spec, args: [...nodeArgs, ...spec.args] });
   };
