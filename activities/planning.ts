@@ -27,7 +27,7 @@ export function noticeOffsetMs(roundId: string, unitCode: string, spreadMinutes:
  */
 export function roundNoticeOffsetMs(round: { id: string; spec: unknown }, unitCode: string, workerSpreadMinutes: number): number {
   const spec = round.spec as RoundSpec;
-  return minutesOfDay(spec.noticeTime ?? NOTICE_TIME) * 60_000 - minutesOfDay(NOTICE_TIME) * 60_000 + noticeOffsetMs(round.id, unitCode, spec.noticeSpreadMinutes ?? workerSpreadMinutes);
+  return (minutesOfDay(spec.noticeTime ?? NOTICE_TIME) - minutesOfDay(NOTICE_TIME)) * 60_000 + noticeOffsetMs(round.id, unitCode, spec.noticeSpreadMinutes ?? workerSpreadMinutes);
 }
 
 const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

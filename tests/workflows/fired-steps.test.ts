@@ -130,7 +130,7 @@ describe('a unit acting on its due ladder steps', () => {
     expect((await fire([step(a.id, null, a.dueAt.getTime(), 1)])).statuses).toEqual({ [a.id]: 'overdue' });
     expect(await s.task(a.id)).toMatchObject({ status: 'overdue', escalationLevel: null });
 
-    const unknown = await recordFiredSteps(s.db, { roundId: round.roundId, unitCode: `no-such-unit-${s.prefix}`, now: Date.now(), steps: [step(c.id, 'overdue', c.dueAt.getTime())] });
+    const unknown = await recordFiredSteps(s.db, { roundId: round.roundId, unitCode: `no-such-unit-${s.prefix}`, now: c.dueAt.getTime(), steps: [step(c.id, 'overdue', c.dueAt.getTime())] });
     expect(unknown).toEqual({ unitFound: false, statuses: {}, webhookIds: [] });
   });
 
